@@ -1,0 +1,1 @@
+//! dbc-api (under construction)

@@ -1,0 +1,1 @@
+//! dbc-sign (under construction)

@@ -1,0 +1,1 @@
+//! dbc-sim (under construction)

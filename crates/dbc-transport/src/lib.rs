@@ -1,0 +1,1 @@
+//! dbc-transport (under construction)
