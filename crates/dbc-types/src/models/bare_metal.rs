@@ -37,11 +37,11 @@ pub struct BareMetalServer {
     /// Version (server info).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// IP.
-    #[serde(default)]
+    /// IP (empty and omitted on the wire in client-node lists, which carry only id/name/version).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub ip: String,
-    /// OS.
-    #[serde(default)]
+    /// OS (empty and omitted on the wire in client-node lists).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub os: String,
     /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,10 +122,25 @@ impl Validate for AddBareMetal {
             return invalid("bare_metal_nodes", "additional bare_metal_nodes is empty");
         }
         for n in &self.bare_metal_nodes {
-            if n.uuid.is_empty() || !n.uuid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                return invalid("bare_metal_nodes.uuid", format!("bare metal node info {} invalid (uuid: letters, digits, '-')", n.uuid));
+            if n.uuid.is_empty()
+                || !n
+                    .uuid
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            {
+                return invalid(
+                    "bare_metal_nodes.uuid",
+                    format!(
+                        "bare metal node info {} invalid (uuid: letters, digits, '-')",
+                        n.uuid
+                    ),
+                );
             }
-            if n.ip.is_empty() || n.ipmi_hostname.is_empty() || n.ipmi_username.is_empty() || n.ipmi_password.is_empty() {
+            if n.ip.is_empty()
+                || n.ipmi_hostname.is_empty()
+                || n.ipmi_username.is_empty()
+                || n.ipmi_password.is_empty()
+            {
                 return invalid("bare_metal_nodes", format!("bare metal node info {} invalid (ip, ipmi_hostname, ipmi_username, ipmi_password are required)", n.uuid));
             }
             if n.ipmi_port == Some(0) {
@@ -166,7 +181,10 @@ pub struct DeleteBareMetal {
 impl Validate for DeleteBareMetal {
     fn validate(&self) -> Result<(), ValidationError> {
         if self.bare_metal_node_ids.is_empty() {
-            return invalid("bare_metal_node_ids", "additional bare_meta_node_ids is an empty array");
+            return invalid(
+                "bare_metal_node_ids",
+                "additional bare_meta_node_ids is an empty array",
+            );
         }
         Ok(())
     }
