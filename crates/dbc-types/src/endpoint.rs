@@ -175,9 +175,27 @@ pub trait Endpoint: Copy + Default + Send + Sync + 'static {
     /// Path and query parameters.
     type Params: PathParams;
     /// The `additional` member.
-    type Request: Serialize + DeserializeOwned + Validate + Debug + Clone + Default + PartialEq + Send + Sync + JsonSchema + 'static;
+    type Request: Serialize
+        + DeserializeOwned
+        + Validate
+        + Debug
+        + Clone
+        + Default
+        + PartialEq
+        + Send
+        + Sync
+        + JsonSchema
+        + 'static;
     /// The success `message`.
-    type Response: Serialize + DeserializeOwned + Debug + Clone + PartialEq + Send + Sync + JsonSchema + 'static;
+    type Response: Serialize
+        + DeserializeOwned
+        + Debug
+        + Clone
+        + PartialEq
+        + Send
+        + Sync
+        + JsonSchema
+        + 'static;
     /// The static description.
     const INFO: EndpointInfo;
 }
@@ -263,12 +281,19 @@ pub fn validate_envelope<E: Endpoint>(env: &Envelope<E::Request>) -> Result<(), 
     let has_sig = env.credential.is_signature();
     // Endpoints with a local mode do not pre-check credentials when no node is named.
     let local_mode = info.target == Target::Optional && env.peer.is_none();
-    let precheck = if local_mode { PreCheck::None } else { info.precheck };
+    let precheck = if local_mode {
+        PreCheck::None
+    } else {
+        info.precheck
+    };
     match precheck {
         PreCheck::None => {}
         PreCheck::A(msg) => {
             if matches!(env.credential, Credential::None) {
-                return invalid("credential", format!("{msg}: this endpoint needs a session, wallet or multisig credential"));
+                return invalid(
+                    "credential",
+                    format!("{msg}: this endpoint needs a session, wallet or multisig credential"),
+                );
             }
         }
         PreCheck::B => {
@@ -281,12 +306,18 @@ pub fn validate_envelope<E: Endpoint>(env: &Envelope<E::Request>) -> Result<(), 
         }
         PreCheck::C => {
             if !matches!(env.credential, Credential::Wallet(_)) {
-                return invalid("credential", "invalid wallet sign: this endpoint needs the manager's wallet signature");
+                return invalid(
+                    "credential",
+                    "invalid wallet sign: this endpoint needs the manager's wallet signature",
+                );
             }
         }
     }
     if info.auth == Auth::WalletOnly && !has_sig {
-        return invalid("credential", "a wallet or multisig signature is required here");
+        return invalid(
+            "credential",
+            "a wallet or multisig signature is required here",
+        );
     }
     if !local_mode
         && matches!(info.auth, Auth::Renter | Auth::RenterNotVerifier)
@@ -301,12 +332,16 @@ pub fn validate_envelope<E: Endpoint>(env: &Envelope<E::Request>) -> Result<(), 
 }
 
 /// Builds the wire request for endpoint `E`: validates, renders the path and serialises the body.
-pub fn build_request<E: Endpoint>(params: &E::Params, env: &Envelope<E::Request>) -> Result<WireRequest, ValidationError> {
+pub fn build_request<E: Endpoint>(
+    params: &E::Params,
+    env: &Envelope<E::Request>,
+) -> Result<WireRequest, ValidationError> {
     validate_envelope::<E>(env)?;
     let values = params.path_values();
     let query = params.query_pairs();
     let path_and_query = render_path(E::INFO.path, &values, &query)?;
-    let body = serde_json::to_vec(env).map_err(|e| ValidationError::new("additional", e.to_string()))?;
+    let body =
+        serde_json::to_vec(env).map_err(|e| ValidationError::new("additional", e.to_string()))?;
     Ok(WireRequest {
         method: E::INFO.method.wire(),
         path_and_query,
@@ -338,18 +373,24 @@ pub struct Descriptor {
 
 impl std::fmt::Debug for Descriptor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Descriptor").field("info", self.info).finish()
+        f.debug_struct("Descriptor")
+            .field("info", self.info)
+            .finish()
     }
 }
 
 #[doc(hidden)]
-pub fn roundtrip_request<A: Serialize + DeserializeOwned>(body: &[u8]) -> Result<serde_json::Value, String> {
+pub fn roundtrip_request<A: Serialize + DeserializeOwned>(
+    body: &[u8],
+) -> Result<serde_json::Value, String> {
     let env: Envelope<A> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
     serde_json::to_value(&env).map_err(|e| e.to_string())
 }
 
 #[doc(hidden)]
-pub fn roundtrip_value<T: Serialize + DeserializeOwned>(v: &serde_json::Value) -> Result<serde_json::Value, String> {
+pub fn roundtrip_value<T: Serialize + DeserializeOwned>(
+    v: &serde_json::Value,
+) -> Result<serde_json::Value, String> {
     let t: T = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
     serde_json::to_value(&t).map_err(|e| e.to_string())
 }

@@ -2,7 +2,7 @@
 //! optional `rent_order`, serialised to the flat wire members.
 
 use crate::error::{invalid, Validate, ValidationError};
-use crate::ids::{Nonce, NodeId, RentOrder, SessionId, SignatureHex, Wallet};
+use crate::ids::{NodeId, Nonce, RentOrder, SessionId, SignatureHex, Wallet};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
@@ -39,10 +39,16 @@ impl Validate for MultisigBundle {
     /// The checks a GPU node applies (spec §5.4), with the node's wording.
     fn validate(&self) -> Result<(), ValidationError> {
         if self.wallets.is_empty() {
-            return invalid("multisig_accounts.wallets", "multisig wallet is emtpty [sic]: list every member wallet");
+            return invalid(
+                "multisig_accounts.wallets",
+                "multisig wallet is emtpty [sic]: list every member wallet",
+            );
         }
         if self.threshold == 0 {
-            return invalid("multisig_accounts.threshold", "threshold is invalid: it must be greater than 0");
+            return invalid(
+                "multisig_accounts.threshold",
+                "threshold is invalid: it must be greater than 0",
+            );
         }
         if usize::from(self.threshold) > self.wallets.len() {
             return invalid(
@@ -66,7 +72,10 @@ impl Validate for MultisigBundle {
             if self.signs[..i].iter().any(|o| o.wallet == s.wallet) {
                 return invalid(
                     "multisig_accounts.signs",
-                    format!("wallet {} signed twice; each member signs at most once", s.wallet),
+                    format!(
+                        "wallet {} signed twice; each member signs at most once",
+                        s.wallet
+                    ),
                 );
             }
         }
@@ -84,7 +93,10 @@ impl SessionIdSign {
     pub fn new(hex: &str) -> Result<Self, ValidationError> {
         let h = hex.strip_prefix("0x").unwrap_or(hex);
         if h.len() != 128 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return invalid("session_id_sign", "a session_id_sign is 128 hex digits (64 bytes)");
+            return invalid(
+                "session_id_sign",
+                "a session_id_sign is 128 hex digits (64 bytes)",
+            );
         }
         Ok(Self(Zeroizing::new(h.to_ascii_lowercase())))
     }
@@ -256,7 +268,9 @@ impl<'de, A: DeserializeOwned> Deserialize<'de> for Envelope<A> {
             None => None,
             Some(p) => Some(p.parse::<NodeId>().map_err(D::Error::custom)?),
         };
-        let credential = if let (Some(session_id), Some(session_id_sign)) = (raw.session_id, raw.session_id_sign) {
+        let credential = if let (Some(session_id), Some(session_id_sign)) =
+            (raw.session_id, raw.session_id_sign)
+        {
             Credential::Session {
                 session_id,
                 session_id_sign,
@@ -264,7 +278,11 @@ impl<'de, A: DeserializeOwned> Deserialize<'de> for Envelope<A> {
         } else if let Some(b) = raw.multisig_accounts {
             Credential::Multisig(b)
         } else if let (Some(wallet), Some(nonce), Some(sign)) = (raw.wallet, raw.nonce, raw.sign) {
-            Credential::Wallet(WalletSign { wallet, nonce, sign })
+            Credential::Wallet(WalletSign {
+                wallet,
+                nonce,
+                sign,
+            })
         } else {
             Credential::None
         };

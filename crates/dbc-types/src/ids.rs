@@ -14,7 +14,9 @@ use std::str::FromStr;
 pub(crate) fn path_safe(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 256
-        && s.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'/' | b'?' | b'#' | b'&' | b'%' | b'"' | b'\\'))
+        && s.bytes().all(|b| {
+            b.is_ascii_graphic() && !matches!(b, b'/' | b'?' | b'#' | b'&' | b'%' | b'"' | b'\\')
+        })
 }
 
 macro_rules! string_id {

@@ -54,7 +54,7 @@ pub mod secret;
 pub use endpoint::{build_request, decode, Endpoint, EndpointInfo, WireRequest};
 pub use envelope::{Credential, Envelope, MultisigBundle, SessionIdSign, WalletSign};
 pub use error::{Validate, ValidationError};
-pub use ids::{Nonce, NodeId, RentOrder, SessionId, SignatureHex, TaskId, Wallet};
+pub use ids::{NodeId, Nonce, RentOrder, SessionId, SignatureHex, TaskId, Wallet};
 pub use registry::REGISTRY;
 pub use reply::{decode_reply, Reply, ReplyError};
 pub use secret::SecretString;

@@ -35,7 +35,10 @@ pub mod opt_num_str {
     use super::*;
 
     /// Writes `Some(v)` as a JSON string, `None` as `null`.
-    pub fn serialize<T: Display, S: Serializer>(value: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<T: Display, S: Serializer>(
+        value: &Option<T>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(v) => s.collect_str(v),
             None => s.serialize_none(),
@@ -85,7 +88,9 @@ where
         f.write_str("a number or a decimal string")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        v.trim().parse::<T>().map_err(|e| E::custom(format!("`{v}` is not a valid number: {e}")))
+        v.trim()
+            .parse::<T>()
+            .map_err(|e| E::custom(format!("`{v}` is not a valid number: {e}")))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
         T::try_from(v).map_err(|_| E::custom(format!("{v} is out of range")))

@@ -4,8 +4,9 @@
 //! Adding an endpoint is adding a declaration here; nothing else is hand-written per endpoint.
 
 use crate::endpoint::{
-    roundtrip_request, roundtrip_value, Auth, Descriptor, Endpoint, EndpointInfo, HttpMethod, NoParams, PreCheck,
-    Segment, SnapshotParams, Target, PRECHECK_A_CREATE as A_CREATE, PRECHECK_A_DEFAULT as A_DEFAULT,
+    roundtrip_request, roundtrip_value, Auth, Descriptor, Endpoint, EndpointInfo, HttpMethod,
+    NoParams, PreCheck, Segment, SnapshotParams, Target, PRECHECK_A_CREATE as A_CREATE,
+    PRECHECK_A_DEFAULT as A_DEFAULT,
 };
 use crate::ids::TaskId;
 use crate::models::*;

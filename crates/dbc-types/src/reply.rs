@@ -55,7 +55,10 @@ impl fmt::Display for ReplyError {
                 http_status,
                 reason,
                 body_excerpt,
-            } => write!(f, "undecodable reply (HTTP {http_status}): {reason}; body starts: {body_excerpt:?}"),
+            } => write!(
+                f,
+                "undecodable reply (HTTP {http_status}): {reason}; body starts: {body_excerpt:?}"
+            ),
         }
     }
 }
@@ -78,7 +81,8 @@ pub fn decode_reply<T: DeserializeOwned>(http_status: u16, body: &[u8]) -> Resul
         reason,
         body_excerpt: excerpt(body),
     };
-    let reply: Reply<serde_json::Value> = serde_json::from_slice(body).map_err(|e| decode_err(e.to_string()))?;
+    let reply: Reply<serde_json::Value> =
+        serde_json::from_slice(body).map_err(|e| decode_err(e.to_string()))?;
     if http_status != 200 || reply.errcode != SUCCESS {
         let message = match reply.message {
             serde_json::Value::String(s) => s,
@@ -90,5 +94,9 @@ pub fn decode_reply<T: DeserializeOwned>(http_status: u16, body: &[u8]) -> Resul
             message,
         });
     }
-    serde_json::from_value(reply.message).map_err(|e| decode_err(format!("message does not match the endpoint's result type: {e}")))
+    serde_json::from_value(reply.message).map_err(|e| {
+        decode_err(format!(
+            "message does not match the endpoint's result type: {e}"
+        ))
+    })
 }

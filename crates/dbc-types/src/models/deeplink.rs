@@ -34,7 +34,10 @@ pub struct SetDeeplink {
 impl Validate for SetDeeplink {
     fn validate(&self) -> Result<(), ValidationError> {
         if self.device_id.is_none() && self.device_password.is_none() {
-            return invalid("additional", "invalid device info (give device_id and/or device_password)");
+            return invalid(
+                "additional",
+                "invalid device info (give device_id and/or device_password)",
+            );
         }
         Ok(())
     }

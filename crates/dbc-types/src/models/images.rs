@@ -81,7 +81,10 @@ impl Validate for ImageDownload {
 
 fn no_quotes(field: &'static str, v: &str) -> Result<(), ValidationError> {
     if v.contains(['"', '\\']) {
-        return invalid(field, "must not contain quotes or backslashes (not escaped by the node)");
+        return invalid(
+            field,
+            "must not contain quotes or backslashes (not escaped by the node)",
+        );
     }
     Ok(())
 }

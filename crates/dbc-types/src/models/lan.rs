@@ -101,7 +101,10 @@ pub fn validate_network_name(name: &str) -> Result<(), ValidationError> {
         return invalid("network_name", "network name can not be empty");
     }
     if !(6..=10).contains(&name.len()) || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return invalid("network_name", "network name requires a combination of 6 to 10 letters or numbers");
+        return invalid(
+            "network_name",
+            "network name requires a combination of 6 to 10 letters or numbers",
+        );
     }
     Ok(())
 }
@@ -113,11 +116,17 @@ impl Validate for CreateNetwork {
             return invalid("ip_cidr", "ip cidr can not be empty");
         }
         let ok = match self.ip_cidr.split_once('/') {
-            Some((ip, bits)) => ip.parse::<Ipv4Addr>().is_ok() && bits.parse::<u8>().map(|b| b <= 32).unwrap_or(false),
+            Some((ip, bits)) => {
+                ip.parse::<Ipv4Addr>().is_ok()
+                    && bits.parse::<u8>().map(|b| b <= 32).unwrap_or(false)
+            }
             None => false,
         };
         if !ok || self.ip_cidr.contains("192.168.122.") {
-            return invalid("ip_cidr", "invalid ip cidr (IPv4 a.b.c.d/n, not 192.168.122.x)");
+            return invalid(
+                "ip_cidr",
+                "invalid ip cidr (IPv4 a.b.c.d/n, not 192.168.122.x)",
+            );
         }
         Ok(())
     }

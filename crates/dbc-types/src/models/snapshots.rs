@@ -47,8 +47,13 @@ impl Validate for CreateSnapshot {
         if self.snapshot_name.is_empty() {
             return invalid("snapshot_name", "'snapshot_name' is empty");
         }
-        if self.snapshot_name.contains(['"', '\\', '/']) || self.desc.as_deref().unwrap_or("").contains(['"', '\\']) {
-            return invalid("snapshot_name", "must not contain quotes, backslashes or '/'");
+        if self.snapshot_name.contains(['"', '\\', '/'])
+            || self.desc.as_deref().unwrap_or("").contains(['"', '\\'])
+        {
+            return invalid(
+                "snapshot_name",
+                "must not contain quotes, backslashes or '/'",
+            );
         }
         Ok(())
     }

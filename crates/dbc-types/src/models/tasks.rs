@@ -393,7 +393,11 @@ pub struct CreateVm {
     pub extra: Extra,
 }
 
-fn check_port_digits(field: &'static str, v: Option<u16>, required: bool) -> Result<(), ValidationError> {
+fn check_port_digits(
+    field: &'static str,
+    v: Option<u16>,
+    required: bool,
+) -> Result<(), ValidationError> {
     if required && v.is_none() {
         return invalid(field, format!("{field} is empty"));
     }
@@ -408,7 +412,12 @@ pub fn validate_multicast(m: &str) -> Result<(), ValidationError> {
     };
     let ip: Ipv4Addr = match ip.parse() {
         Ok(ip) => ip,
-        Err(_) => return invalid("multicast", "multicast format: ip:port (the address is not IPv4 text)"),
+        Err(_) => {
+            return invalid(
+                "multicast",
+                "multicast format: ip:port (the address is not IPv4 text)",
+            )
+        }
     };
     if !ip.is_multicast() {
         return invalid("multicast", "address is not a multicast address");
@@ -427,7 +436,10 @@ impl Validate for CreateVm {
                 return invalid("task_id", "wrong task id length");
             }
             if !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return invalid("task_id", "task id requires a combination of letters or numbers");
+                return invalid(
+                    "task_id",
+                    "task id requires a combination of letters or numbers",
+                );
             }
         }
         if let Some(d) = &self.desc {
@@ -442,10 +454,16 @@ impl Validate for CreateVm {
             return invalid("image_name", "image_name is empty");
         }
         if !self.image_name.ends_with(".qcow2") {
-            return invalid("image_name", "'image_name' extension name is invalid (must end in .qcow2)");
+            return invalid(
+                "image_name",
+                "'image_name' extension name is invalid (must end in .qcow2)",
+            );
         }
         if self.image_name.contains(['"', '\\', '/']) {
-            return invalid("image_name", "image_name is a file name in /data without quotes, backslashes or '/'");
+            return invalid(
+                "image_name",
+                "image_name is a file name in /data without quotes, backslashes or '/'",
+            );
         }
         if let Some(ip) = &self.public_ip {
             if ip.parse::<IpAddr>().is_err() {
@@ -573,7 +591,10 @@ impl LogQuery {
             return invalid("line_num", "invalid line num (must be 1-100)");
         }
         if self.lines > 100 {
-            return invalid("line_num", "line_num above 100 is read as 99 by the node; ask for at most 100");
+            return invalid(
+                "line_num",
+                "line_num above 100 is read as 99 by the node; ask for at most 100",
+            );
         }
         Ok(())
     }
@@ -650,12 +671,18 @@ impl Validate for ModifyVm {
         }
         if let (Some(a), Some(b)) = (self.new_ssh_port, self.new_rdp_port) {
             if a == b {
-                return invalid("new_rdp_port", "new_ssh_port and new_rdp_port are the same!");
+                return invalid(
+                    "new_rdp_port",
+                    "new_ssh_port and new_rdp_port are the same!",
+                );
             }
         }
         if let Some(v) = self.new_vnc_port {
             if v < 5900 {
-                return invalid("new_vnc_port", format!("new_vnc_port {v} is invalid! (usage: 5900 =< port <= 65535)"));
+                return invalid(
+                    "new_vnc_port",
+                    format!("new_vnc_port {v} is invalid! (usage: 5900 =< port <= 65535)"),
+                );
             }
         }
         if let Some(0) = self.new_cpu_cores {
@@ -687,8 +714,13 @@ impl Validate for SetPassword {
         if self.username.is_empty() {
             return invalid("username", "user name can not be empty");
         }
-        if self.password.expose_secret().contains(['"', '\\']) || self.username.contains(['"', '\\']) {
-            return invalid("password", "quotes and backslashes are not escaped by the node; choose another password");
+        if self.password.expose_secret().contains(['"', '\\'])
+            || self.username.contains(['"', '\\'])
+        {
+            return invalid(
+                "password",
+                "quotes and backslashes are not escaped by the node; choose another password",
+            );
         }
         Ok(())
     }
