@@ -582,6 +582,12 @@ impl PathParams for LogsParams {
             None => Vec::new(),
         }
     }
+    fn validate(&self) -> Result<(), ValidationError> {
+        match &self.query {
+            Some(q) => q.validate(),
+            None => Ok(()),
+        }
+    }
 }
 
 impl LogQuery {
