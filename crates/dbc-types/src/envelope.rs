@@ -29,7 +29,7 @@ pub struct MultisigBundle {
     pub wallets: Vec<Wallet>,
     /// How many members must sign; written as a decimal string.
     #[serde(with = "crate::numstr::num_str")]
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::numstr::NumStr")]
     pub threshold: u16,
     /// The members' signatures (each over its own fresh nonce).
     pub signs: Vec<WalletSign>,

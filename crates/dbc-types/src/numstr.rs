@@ -102,3 +102,30 @@ where
         Err(E::custom(format!("{v} is not an integer")))
     }
 }
+
+/// Schema stand-in for an integer carried as a decimal JSON string (`"cpu_cores": "4"`).
+///
+/// Used with `#[schemars(with = "NumStr")]` so generated schemas (and `docs/api/`) say
+/// `string` and mark the member as a *numeric string* (`format: "numeric-string"`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NumStr;
+
+/// The `format` value that marks numeric strings in generated schemas.
+pub const NUMERIC_STRING_FORMAT: &str = "numeric-string";
+
+impl schemars::JsonSchema for NumStr {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NumStr".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": NUMERIC_STRING_FORMAT,
+            "pattern": "^[0-9]+$",
+            "description": "A non-negative integer written as a decimal JSON string."
+        })
+    }
+}

@@ -20,7 +20,7 @@ pub struct Network {
     pub vxlan_name: String,
     /// VxLAN id.
     #[serde(default, with = "num_str")]
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::numstr::NumStr")]
     pub vxlan_vni: u32,
     /// `a.b.c.d/n`.
     #[serde(default)]
@@ -48,7 +48,7 @@ pub struct Network {
     pub last_use_time: String,
     /// Bit 0: device on this host; bit 1: DHCP server on this host.
     #[serde(default, with = "num_str")]
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::numstr::NumStr")]
     pub native_flags: u32,
     /// Unknown members.
     #[serde(flatten)]

@@ -65,14 +65,14 @@ pub struct CpuInfo {
     pub hz: String,
     /// Usable logical cores.
     #[serde(with = "num_str")]
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::numstr::NumStr")]
     pub cores: u32,
     /// e.g. `3.25%`.
     #[serde(default)]
     pub used_usage: String,
     /// Physical CPU sockets.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub physical_cpus: Option<u32>,
     /// Unknown members.
     #[serde(flatten)]
@@ -84,11 +84,11 @@ pub struct CpuInfo {
 pub struct GpuInfo {
     /// GPUs in the machine.
     #[serde(with = "num_str")]
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::numstr::NumStr")]
     pub gpu_count: u32,
     /// GPUs attached to VMs that are not shut off.
     #[serde(with = "num_str")]
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::numstr::NumStr")]
     pub gpu_used: u32,
     /// Unknown members.
     #[serde(flatten)]

@@ -15,14 +15,14 @@ pub struct RentOrderInfo {
     pub renter: String,
     /// End block number.
     #[serde(default, with = "num_str")]
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::numstr::NumStr")]
     pub rent_end: u64,
     /// Chain status (`renting`, `waitingVerifying`, `rentExpired`, …).
     #[serde(default)]
     pub rent_status: String,
     /// GPUs in the order.
     #[serde(default, with = "num_str")]
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::numstr::NumStr")]
     pub gpu_nums: u32,
     /// GPU indexes (JSON numbers).
     #[serde(default)]

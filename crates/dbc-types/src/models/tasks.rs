@@ -214,11 +214,11 @@ pub struct TaskDetails {
     pub ssh_ip: String,
     /// SSH port on `ssh_ip` (Linux).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub ssh_port: Option<u16>,
     /// RDP port on `ssh_ip` (Windows).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub rdp_port: Option<u16>,
     /// Login user.
     #[serde(default)]
@@ -240,7 +240,7 @@ pub struct TaskDetails {
     pub disk_system: String,
     /// VNC port on the host.
     #[serde(with = "num_str")]
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::numstr::NumStr")]
     pub vnc_port: u16,
     /// VNC password (secret).
     #[serde(default)]
@@ -338,31 +338,31 @@ pub struct CreateVm {
     pub bios_mode: Option<BiosMode>,
     /// Host port forwarded to the guest's SSH (Linux; required unless `public_ip`).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub ssh_port: Option<u16>,
     /// Host port forwarded to the guest's RDP (Windows; required unless `public_ip`).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub rdp_port: Option<u16>,
     /// VNC console port on the host, in [5900, 65535].
     #[serde(with = "num_str")]
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::numstr::NumStr")]
     pub vnc_port: u16,
     /// GPUs to attach (default 0; 0 only for whole-machine rentals).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub gpu_count: Option<u32>,
     /// vCPUs (> 0).
     #[serde(with = "num_str")]
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::numstr::NumStr")]
     pub cpu_cores: u32,
     /// Memory in GiB (> 0).
     #[serde(with = "num_str")]
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::numstr::NumStr")]
     pub mem_size: u32,
     /// Data disk `vdb` in GiB (> 0; not for pxe).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub disk_size: Option<u32>,
     /// Free text (avoid `"` and `\`: the node does not escape it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -629,11 +629,11 @@ pub struct ModifyVm {
     pub new_public_ip: Option<String>,
     /// New SSH port (> 0).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub new_ssh_port: Option<u16>,
     /// New RDP port (> 0).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub new_rdp_port: Option<u16>,
     /// Replacement custom forwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -643,19 +643,19 @@ pub struct ModifyVm {
     pub new_network_filters: Option<Vec<String>>,
     /// New VNC port, 5900–65535 (next boot).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub new_vnc_port: Option<u16>,
     /// New GPU count (whole-machine rentals only).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub new_gpu_count: Option<u32>,
     /// New vCPU count (whole-machine rentals only).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub new_cpu_cores: Option<u32>,
     /// New memory in GiB (whole-machine rentals only).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<crate::numstr::NumStr>")]
     pub new_mem_size: Option<u32>,
     /// Unknown members.
     #[serde(flatten)]
