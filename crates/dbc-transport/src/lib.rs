@@ -1,1 +1,212 @@
-//! dbc-transport (under construction)
+//! A thin, bounded HTTP/1.1 transport built on hyper 1.x.
+//!
+//! `dbc-transport` knows HTTP, not DeepBrainChain: it sends an
+//! [`HttpRequest`] to a fixed base URL and hands back an [`HttpResponse`]
+//! (any status, including non-2xx) or a typed [`TransportError`].
+//!
+//! Guarantees:
+//! * the base URL is validated up front (`http://HOST:PORT`; `https://` needs
+//!   the `rustls` feature);
+//! * every request is bounded: a connect timeout, a whole-request timeout
+//!   (connect + headers + body) and a maximum body size enforced *while*
+//!   reading;
+//! * connections are pooled and kept alive; [`HttpTransport`] is cheap to clone;
+//! * errors carry the method and path, never the body; bodies are never logged.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use dbc_transport::{HttpRequest, HttpTransport, Transport, TransportError};
+//!
+//! # async fn run() -> Result<(), TransportError> {
+//! let transport = HttpTransport::builder()
+//!     .base_url("http://127.0.0.1:5052")
+//!     .connect_timeout(Duration::from_secs(2))
+//!     .request_timeout(Duration::from_secs(30))
+//!     .build()?;
+//!
+//! let resp = transport
+//!     .send(HttpRequest::post("/api/v1/mining_nodes", r#"{"a":1}"#))
+//!     .await?;
+//! // A non-2xx status is a normal response, not an error.
+//! println!("{} ({} bytes)", resp.status, resp.body.len());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Building the transport needs no server and no runtime:
+//!
+//! ```
+//! use dbc_transport::{HttpTransport, Transport};
+//! let t = HttpTransport::builder().base_url("http://127.0.0.1:5052/").build().unwrap();
+//! assert_eq!(t.base_url(), "http://127.0.0.1:5052");
+//! assert!(HttpTransport::builder().base_url("127.0.0.1:5052").build().is_err());
+//! ```
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+mod error;
+mod transport;
+mod url;
+
+#[cfg(feature = "test-util")]
+pub mod mock;
+
+pub use error::{ConnectKind, TransportError};
+pub use transport::{HttpTransport, HttpTransportBuilder};
+
+/// A boxed, `Send` future (object-safe async return type).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// An HTTP request relative to the transport's base URL.
+///
+/// `Debug` shows the body length only, never its content.
+#[derive(Clone)]
+pub struct HttpRequest {
+    /// HTTP method.
+    pub method: http::Method,
+    /// Path and optional query, starting with `/` (e.g. `/api/v1/x?y=1`).
+    pub path_and_query: String,
+    /// Request body (sent with `Content-Type: application/json`).
+    pub body: Bytes,
+    /// Per-request override of the whole-request timeout.
+    pub timeout: Option<Duration>,
+}
+
+impl HttpRequest {
+    /// A `POST` request with the given path and body.
+    pub fn post(path_and_query: impl Into<String>, body: impl Into<Bytes>) -> Self {
+        HttpRequest {
+            method: http::Method::POST,
+            path_and_query: path_and_query.into(),
+            body: body.into(),
+            timeout: None,
+        }
+    }
+
+    /// A `GET` request with an empty body.
+    pub fn get(path_and_query: impl Into<String>) -> Self {
+        HttpRequest {
+            method: http::Method::GET,
+            path_and_query: path_and_query.into(),
+            body: Bytes::new(),
+            timeout: None,
+        }
+    }
+
+    /// Override the whole-request timeout for this request.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The path without the query string.
+    pub fn path(&self) -> &str {
+        match self.path_and_query.split_once('?') {
+            Some((p, _)) => p,
+            None => &self.path_and_query,
+        }
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("path", &self.path())
+            .field("body_len", &self.body.len())
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// A complete HTTP response (any status).
+///
+/// `Debug` shows the body length only, never its content.
+#[derive(Clone)]
+pub struct HttpResponse {
+    /// Status code (non-2xx is not an error at this layer).
+    pub status: http::StatusCode,
+    /// Response headers.
+    pub headers: http::HeaderMap,
+    /// The full body, at most `max_body_bytes` long.
+    pub body: Bytes,
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers.len())
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// Something that can send an [`HttpRequest`] to a fixed base URL.
+///
+/// Implemented by [`HttpTransport`] (real network) and, with feature
+/// `test-util`, by `mock::MockTransport`.
+pub trait Transport: Send + Sync + fmt::Debug + 'static {
+    /// Send one request and read the whole response.
+    fn send(&self, req: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+
+    /// The normalised base URL, e.g. `http://127.0.0.1:5052`.
+    fn base_url(&self) -> &str;
+}
+
+/// A shared, type-erased transport.
+pub type BoxTransport = Arc<dyn Transport>;
+
+impl<T: Transport + ?Sized> Transport for Arc<T> {
+    fn send(&self, req: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        (**self).send(req)
+    }
+    fn base_url(&self) -> &str {
+        (**self).base_url()
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn send(&self, req: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        (**self).send(req)
+    }
+    fn base_url(&self) -> &str {
+        (**self).base_url()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_bodies() {
+        let req = HttpRequest::post("/a?secret=1", r#"{"password":"hunter2"}"#);
+        let d = format!("{req:?}");
+        assert!(!d.contains("hunter2") && !d.contains("secret"), "{d}");
+        let resp = HttpResponse {
+            status: http::StatusCode::OK,
+            headers: http::HeaderMap::new(),
+            body: Bytes::from_static(b"hunter2"),
+        };
+        assert!(!format!("{resp:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn request_helpers() {
+        let r = HttpRequest::get("/x?y=1").with_timeout(Duration::from_secs(1));
+        assert_eq!(r.path(), "/x");
+        assert_eq!(r.method, http::Method::GET);
+        assert_eq!(r.timeout, Some(Duration::from_secs(1)));
+    }
+}

@@ -1,0 +1,350 @@
+//! The hyper-based [`HttpTransport`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
+use http::uri::PathAndQuery;
+use http::{Request, Uri};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use tracing::Instrument;
+
+use crate::error::ReqCtx;
+use crate::url::{parse_base_url, BaseUrl};
+use crate::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+
+#[cfg(not(feature = "rustls"))]
+type Connector = HttpConnector;
+#[cfg(feature = "rustls")]
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+
+type HyperClient = Client<Connector, Full<Bytes>>;
+
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(45);
+const DEFAULT_MAX_BODY: usize = 32 * 1024 * 1024;
+const DEFAULT_POOL_IDLE: Duration = Duration::from_secs(90);
+const DEFAULT_POOL_MAX_IDLE: usize = 64;
+const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+/// A pooled, keep-alive HTTP/1.1 transport to one base URL.
+///
+/// Cloning is cheap: clones share the connection pool.
+#[derive(Clone)]
+pub struct HttpTransport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: HyperClient,
+    base: BaseUrl,
+    user_agent: HeaderValue,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    max_body_bytes: usize,
+}
+
+impl fmt::Debug for HttpTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpTransport")
+            .field("base_url", &self.inner.base.text)
+            .field("connect_timeout", &self.inner.connect_timeout)
+            .field("request_timeout", &self.inner.request_timeout)
+            .field("max_body_bytes", &self.inner.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builder for [`HttpTransport`]; see [`HttpTransport::builder`].
+#[derive(Debug, Clone)]
+pub struct HttpTransportBuilder {
+    base_url: Option<String>,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    max_body_bytes: usize,
+    pool_idle_timeout: Duration,
+    pool_max_idle_per_host: usize,
+    user_agent: String,
+}
+
+impl Default for HttpTransportBuilder {
+    fn default() -> Self {
+        HttpTransportBuilder {
+            base_url: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_body_bytes: DEFAULT_MAX_BODY,
+            pool_idle_timeout: DEFAULT_POOL_IDLE,
+            pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE,
+            user_agent: concat!("dbc-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+impl HttpTransportBuilder {
+    /// Base URL of the server, `http://HOST:PORT` (required).
+    pub fn base_url(mut self, url: &str) -> Self {
+        self.base_url = Some(url.to_owned());
+        self
+    }
+
+    /// Maximum time to establish the TCP connection (default 5 s).
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+
+    /// Maximum time for the whole request: connect, headers and body
+    /// (default 45 s). Can be overridden per request with
+    /// [`HttpRequest::timeout`].
+    pub fn request_timeout(mut self, d: Duration) -> Self {
+        self.request_timeout = d;
+        self
+    }
+
+    /// Maximum response body size in bytes (default 32 MiB), enforced while
+    /// reading.
+    pub fn max_body_bytes(mut self, n: usize) -> Self {
+        self.max_body_bytes = n;
+        self
+    }
+
+    /// How long an idle pooled connection is kept (default 90 s).
+    pub fn pool_idle_timeout(mut self, d: Duration) -> Self {
+        self.pool_idle_timeout = d;
+        self
+    }
+
+    /// Maximum idle connections kept per host (default 64).
+    pub fn pool_max_idle_per_host(mut self, n: usize) -> Self {
+        self.pool_max_idle_per_host = n;
+        self
+    }
+
+    /// `User-Agent` header value (default `dbc-rs/<version>`).
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+
+    /// Validate the settings and build the transport.
+    ///
+    /// Does not connect and does not need a running Tokio runtime; requests
+    /// must be sent from within one.
+    pub fn build(self) -> Result<HttpTransport, TransportError> {
+        let Some(raw) = self.base_url.as_deref() else {
+            return Err(TransportError::InvalidUrl {
+                url: String::new(),
+                reason: "no base URL was set; call .base_url(\"http://HOST:PORT\")".to_owned(),
+            });
+        };
+        let base = parse_base_url(raw)?;
+        if self.connect_timeout.is_zero() {
+            return Err(TransportError::Config {
+                setting: "connect_timeout",
+                reason: "must be greater than zero".to_owned(),
+            });
+        }
+        if self.request_timeout.is_zero() {
+            return Err(TransportError::Config {
+                setting: "request_timeout",
+                reason: "must be greater than zero".to_owned(),
+            });
+        }
+        let user_agent =
+            HeaderValue::from_str(&self.user_agent).map_err(|_| TransportError::Config {
+                setting: "user_agent",
+                reason: "must be visible ASCII without control characters".to_owned(),
+            })?;
+
+        let mut http = HttpConnector::new();
+        http.set_connect_timeout(Some(self.connect_timeout));
+        http.set_nodelay(true);
+        let connector = make_connector(http, &base)?;
+
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(self.pool_idle_timeout)
+            .pool_max_idle_per_host(self.pool_max_idle_per_host)
+            .pool_timer(TokioTimer::new())
+            .build(connector);
+
+        Ok(HttpTransport {
+            inner: Arc::new(Inner {
+                client,
+                base,
+                user_agent,
+                connect_timeout: self.connect_timeout,
+                request_timeout: self.request_timeout,
+                max_body_bytes: self.max_body_bytes,
+            }),
+        })
+    }
+}
+
+#[cfg(not(feature = "rustls"))]
+fn make_connector(http: HttpConnector, _base: &BaseUrl) -> Result<Connector, TransportError> {
+    Ok(http)
+}
+
+#[cfg(feature = "rustls")]
+fn make_connector(mut http: HttpConnector, base: &BaseUrl) -> Result<Connector, TransportError> {
+    http.enforce_http(false);
+    let builder = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+        .map_err(|e| TransportError::Tls {
+            method: String::new(),
+            path: String::new(),
+            addr: base.authority.as_str().to_owned(),
+            detail: format!("cannot configure TLS: {e}"),
+        })?;
+    Ok(builder.https_or_http().enable_http1().wrap_connector(http))
+}
+
+impl HttpTransport {
+    /// Start building a transport.
+    pub fn builder() -> HttpTransportBuilder {
+        HttpTransportBuilder::default()
+    }
+
+    /// The whole-request timeout used when a request has none.
+    pub fn request_timeout(&self) -> Duration {
+        self.inner.request_timeout
+    }
+
+    /// The configured response body limit in bytes.
+    pub fn max_body_bytes(&self) -> usize {
+        self.inner.max_body_bytes
+    }
+
+    async fn execute(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let span = tracing::debug_span!(
+            "http_request",
+            method = %req.method,
+            path = %req.path(),
+            status = tracing::field::Empty,
+            bytes = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        if span.is_disabled() {
+            return self.run(req).await;
+        }
+        let start = Instant::now();
+        let result = self.run(req).instrument(span.clone()).await;
+        let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+        span.record("elapsed_ms", elapsed_ms);
+        match &result {
+            Ok(resp) => {
+                span.record("status", resp.status.as_u16());
+                span.record("bytes", resp.body.len());
+                tracing::debug!(parent: &span, "request finished");
+            }
+            Err(e) => {
+                tracing::debug!(parent: &span, error = %e, "request failed");
+            }
+        }
+        result
+    }
+
+    async fn run(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let inner = &*self.inner;
+        let HttpRequest {
+            method,
+            path_and_query,
+            body,
+            timeout,
+        } = req;
+        let after = timeout.unwrap_or(inner.request_timeout);
+
+        let pq = if path_and_query.starts_with('/') {
+            PathAndQuery::from_maybe_shared(Bytes::from(path_and_query)).ok()
+        } else {
+            None
+        };
+        let Some(pq) = pq else {
+            return Err(TransportError::Other {
+                method: method.as_str().to_owned(),
+                path: String::new(),
+                detail: "the request path must start with `/` and contain only valid URI \
+                         characters (percent-encode the rest)"
+                    .to_owned(),
+            });
+        };
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(inner.base.scheme.clone());
+        parts.authority = Some(inner.base.authority.clone());
+        parts.path_and_query = Some(pq.clone());
+        let uri = Uri::from_parts(parts).map_err(|e| TransportError::Other {
+            method: method.as_str().to_owned(),
+            path: pq.path().to_owned(),
+            detail: format!("cannot build the request URI: {e}"),
+        })?;
+
+        let mut request = Request::new(Full::new(body));
+        *request.method_mut() = method.clone();
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        headers.insert(CONTENT_TYPE, APPLICATION_JSON);
+
+        let ctx = ReqCtx {
+            method: method.as_str(),
+            path: pq.path(),
+            addr: inner.base.authority.as_str(),
+            tls: inner.base.tls,
+            connect_timeout: inner.connect_timeout,
+        };
+        let limit = inner.max_body_bytes;
+
+        let work = async {
+            let resp = inner.client.request(request).await.map_err(|e| {
+                if e.is_connect() {
+                    ctx.connect_error(&e)
+                } else {
+                    ctx.io_error(&e, false)
+                }
+            })?;
+            let (parts, body) = resp.into_parts();
+            if let Some(len) = parts
+                .headers
+                .get(CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|s| s.parse::<u64>().ok())
+            {
+                if len > limit as u64 {
+                    return Err(ctx.too_large(limit));
+                }
+            }
+            let collected = Limited::new(body, limit).collect().await.map_err(|e| {
+                if e.downcast_ref::<LengthLimitError>().is_some() {
+                    ctx.too_large(limit)
+                } else {
+                    ctx.io_error(&*e, true)
+                }
+            })?;
+            Ok(HttpResponse {
+                status: parts.status,
+                headers: parts.headers,
+                body: collected.to_bytes(),
+            })
+        };
+        match tokio::time::timeout(after, work).await {
+            Ok(r) => r,
+            Err(_) => Err(ctx.timeout(after)),
+        }
+    }
+}
+
+impl Transport for HttpTransport {
+    fn send(&self, req: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(self.execute(req))
+    }
+
+    fn base_url(&self) -> &str {
+        &self.inner.base.text
+    }
+}
