@@ -1,2 +1,51 @@
-//! xtask
-fn main() {}
+//! Project automation for dbc-rs: `cargo xtask <command>`.
+//!
+//! Commands are dispatched by [`main`] through one `match`; adding a command is adding a module
+//! and one arm (plus a line in [`USAGE`]).
+
+mod codegen;
+mod lint;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Shown for `help`, no command, or an unknown command.
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  codegen [--check]   write docs/api/endpoints.md and docs/api/openapi.json from the registry
+                      (--check: only compare, exit 1 if the committed files are stale)
+  lint                cargo fmt --check, clippy -D warnings, rustdoc -D warnings, cargo deny (if installed)
+  help                show this message
+";
+
+/// The workspace root (the parent of `xtask/`).
+pub(crate) fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (cmd, rest) = match args.split_first() {
+        Some((c, r)) => (c.as_str(), r),
+        None => ("help", &[][..]),
+    };
+    let result = match cmd {
+        "codegen" => codegen::run(rest),
+        "lint" => lint::run(rest),
+        "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("xtask: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}

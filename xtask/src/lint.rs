@@ -1,0 +1,90 @@
+//! `cargo xtask lint`: formatting, clippy, rustdoc and (when installed) cargo-deny.
+
+use crate::workspace_root;
+use std::process::{Command, Stdio};
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// One lint step: a name for messages, the cargo arguments and extra environment.
+struct Step {
+    name: &'static str,
+    args: &'static [&'static str],
+    env: &'static [(&'static str, &'static str)],
+}
+
+const STEPS: &[Step] = &[
+    Step {
+        name: "fmt",
+        args: &["fmt", "--all", "--check"],
+        env: &[],
+    },
+    Step {
+        name: "clippy",
+        args: &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        env: &[],
+    },
+    Step {
+        name: "doc",
+        args: &["doc", "--workspace", "--no-deps"],
+        env: &[("RUSTDOCFLAGS", "-Dwarnings")],
+    },
+];
+
+fn run_step(step: &Step) -> Result<(), String> {
+    eprintln!("xtask lint: running `cargo {}`", step.args.join(" "));
+    let status = Command::new(cargo())
+        .args(step.args)
+        .envs(step.env.iter().copied())
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("lint step `{}` could not start cargo: {e}", step.name))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "lint step `{}` failed ({status}): `cargo {}`",
+            step.name,
+            step.args.join(" ")
+        ))
+    }
+}
+
+fn cargo_deny_installed() -> bool {
+    Command::new(cargo())
+        .args(["deny", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// Runs every step in order and stops at the first failure.
+pub fn run(args: &[String]) -> Result<(), String> {
+    if let Some(a) = args.first() {
+        return Err(format!("`lint` takes no arguments (got `{a}`)"));
+    }
+    for step in STEPS {
+        run_step(step)?;
+    }
+    if cargo_deny_installed() {
+        run_step(&Step {
+            name: "deny",
+            args: &["deny", "check"],
+            env: &[],
+        })?;
+    } else {
+        eprintln!("cargo-deny not installed: skipped");
+    }
+    eprintln!("xtask lint: all steps passed");
+    Ok(())
+}
