@@ -68,11 +68,53 @@ fn cargo_deny_installed() -> bool {
         .unwrap_or(false)
 }
 
+/// The dependency rule (docs/architecture.md): crate → crates it must not pull in (normal deps).
+const FORBIDDEN: &[(&str, &[&str])] = &[
+    ("dbc-types", &["hyper", "tokio", "sp-core", "schnorrkel"]),
+    ("dbc-sign", &["hyper", "tokio"]),
+    (
+        "dbc-transport",
+        &["dbc-types", "dbc-sign", "sp-core", "schnorrkel"],
+    ),
+];
+
+/// Checks the layering with `cargo tree -e normal`.
+fn check_layers() -> Result<(), String> {
+    eprintln!("xtask lint: checking the dependency rule (cargo tree -e normal)");
+    for (krate, banned) in FORBIDDEN {
+        let out = Command::new(cargo())
+            .args([
+                "tree", "-p", krate, "-e", "normal", "--prefix", "none", "--format", "{p}",
+            ])
+            .current_dir(workspace_root())
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| format!("lint step `layers` could not start cargo: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "lint step `layers` failed: `cargo tree -p {krate}` exited with {}",
+                out.status
+            ));
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        for line in text.lines() {
+            let name = line.split_whitespace().next().unwrap_or("");
+            if banned.contains(&name) {
+                return Err(format!(
+                    "lint step `layers` failed: {krate} depends on {name} (see docs/architecture.md, the dependency rule)"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Runs every step in order and stops at the first failure.
 pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(a) = args.first() {
         return Err(format!("`lint` takes no arguments (got `{a}`)"));
     }
+    check_layers()?;
     for step in STEPS {
         run_step(step)?;
     }

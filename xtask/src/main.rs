@@ -16,7 +16,8 @@ usage: cargo xtask <command> [options]
 commands:
   codegen [--check]   write docs/api/endpoints.md and docs/api/openapi.json from the registry
                       (--check: only compare, exit 1 if the committed files are stale)
-  lint                cargo fmt --check, clippy -D warnings, rustdoc -D warnings, cargo deny (if installed)
+  lint                dependency rule, cargo fmt --check, clippy -D warnings, rustdoc -D warnings,
+                      cargo deny (if installed)
   help                show this message
 ";
 
