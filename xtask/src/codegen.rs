@@ -156,16 +156,34 @@ fn resolve<'a>(schema: &'a Value, defs: &'a Map<String, Value>) -> &'a Value {
 }
 
 /// A short human label for a schema: `string`, `string (number)`, `array of NodeId`, …
-fn type_label(s: &Value) -> String {
+fn type_label(s: &Value, defs: &Map<String, Value>) -> String {
     if let Some(r) = s.get("$ref").and_then(Value::as_str) {
-        return ref_name(r).to_owned();
+        let name = ref_name(r);
+        // Small string enums read better as their values.
+        if let Some(values) = defs
+            .get(name)
+            .and_then(|d| d.get("enum"))
+            .and_then(Value::as_array)
+        {
+            let vals: Vec<String> = values
+                .iter()
+                .filter(|v| !v.is_null())
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string())
+                })
+                .collect();
+            return format!("{name} ({})", vals.join(" / "));
+        }
+        return name.to_owned();
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(alts) = s.get(key).and_then(Value::as_array) {
             let labels: Vec<String> = alts
                 .iter()
                 .filter(|a| a.get("type") != Some(&json!("null")))
-                .map(type_label)
+                .map(|x| type_label(x, defs))
                 .collect();
             return labels.join(" or ");
         }
@@ -199,7 +217,7 @@ fn type_label(s: &Value) -> String {
             "array" => out.push(format!(
                 "array of {}",
                 s.get("items")
-                    .map(type_label)
+                    .map(|x| type_label(x, defs))
                     .unwrap_or_else(|| "any".into())
             )),
             "integer" => {
@@ -241,7 +259,7 @@ fn members(schema: &Value, defs: &Map<String, Value>) -> String {
             } else {
                 "?"
             };
-            format!("`{n}{opt}`: {}", type_label(&props[n]))
+            format!("`{n}{opt}`: {}", type_label(&props[n], defs))
         })
         .collect::<Vec<_>>()
         .join("<br>")
