@@ -159,22 +159,24 @@ fn resolve<'a>(schema: &'a Value, defs: &'a Map<String, Value>) -> &'a Value {
 fn type_label(s: &Value, defs: &Map<String, Value>) -> String {
     if let Some(r) = s.get("$ref").and_then(Value::as_str) {
         let name = ref_name(r);
-        // Small string enums read better as their values.
-        if let Some(values) = defs
-            .get(name)
-            .and_then(|d| d.get("enum"))
-            .and_then(Value::as_array)
-        {
-            let vals: Vec<String> = values
-                .iter()
-                .filter(|v| !v.is_null())
-                .map(|v| {
-                    v.as_str()
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| v.to_string())
-                })
-                .collect();
-            return format!("{name} ({})", vals.join(" / "));
+        // Small string enums read better as their values: `enum: [...]`, or a `oneOf` of
+        // `const`s (what schemars emits for variants with doc comments).
+        if let Some(def) = defs.get(name) {
+            let mut vals: Vec<String> = Vec::new();
+            if let Some(values) = def.get("enum").and_then(Value::as_array) {
+                vals.extend(values.iter().filter_map(Value::as_str).map(str::to_owned));
+            } else if let Some(alts) = def.get("oneOf").and_then(Value::as_array) {
+                let consts: Vec<Option<&str>> = alts
+                    .iter()
+                    .map(|a| a.get("const").and_then(Value::as_str))
+                    .collect();
+                if consts.iter().all(Option::is_some) {
+                    vals.extend(consts.into_iter().flatten().map(str::to_owned));
+                }
+            }
+            if !vals.is_empty() {
+                return format!("{name} ({})", vals.join(" / "));
+            }
         }
         return name.to_owned();
     }
