@@ -128,7 +128,7 @@ pub trait PathParams: Debug + Clone + Send + Sync + 'static {
         Vec::new()
     }
     /// Checks the parameters' own rules (e.g. `line_num` in 1–100); called by [`build_request`].
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate_params(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 }
@@ -341,7 +341,7 @@ pub fn build_request<E: Endpoint>(
     env: &Envelope<E::Request>,
 ) -> Result<WireRequest, ValidationError> {
     validate_envelope::<E>(env)?;
-    params.validate()?;
+    params.validate_params()?;
     let values = params.path_values();
     let query = params.query_pairs();
     let path_and_query = render_path(E::INFO.path, &values, &query)?;

@@ -582,7 +582,7 @@ impl PathParams for LogsParams {
             None => Vec::new(),
         }
     }
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate_params(&self) -> Result<(), ValidationError> {
         match &self.query {
             Some(q) => q.validate(),
             None => Ok(()),
