@@ -1,0 +1,239 @@
+//! The simulated world, as configured (TOML).
+
+use crate::SimError;
+use serde::{Deserialize, Serialize};
+
+/// Machine state of a GPU node as the chain reports it (§5.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum MachineState {
+    /// In committee verification.
+    Verify,
+    /// Online, not rented.
+    #[default]
+    Online,
+    /// Rented.
+    Rented,
+    /// The chain query fails.
+    Unknown,
+}
+
+impl MachineState {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MachineState::Verify => "verify",
+            MachineState::Online => "online",
+            MachineState::Rented => "rented",
+            MachineState::Unknown => "unknown",
+        }
+    }
+}
+
+/// Kind of node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// A GPU (compute) node.
+    #[default]
+    Compute,
+    /// A bare-metal manager.
+    BareMetalManager,
+    /// A bare-metal server (registered with a manager).
+    BareMetalServer,
+}
+
+/// The renter of a node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Renter {
+    /// A single wallet.
+    Wallet {
+        /// SS58 address.
+        wallet: String,
+    },
+    /// A multisig account derived from `members` and `threshold`.
+    Multisig {
+        /// Signatory addresses, in the order clients send them.
+        members: Vec<String>,
+        /// Threshold.
+        threshold: u16,
+    },
+}
+
+/// A rent order known to a node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentOrderConfig {
+    /// Decimal order id, or the renter address for a legacy whole-machine order.
+    pub id: String,
+    /// Renter address.
+    pub renter: String,
+    /// GPU indexes covered.
+    #[serde(default)]
+    pub gpu_index: Vec<u32>,
+    /// Chain status (`renting`, `waitingVerifying`, `rentExpired`, …).
+    #[serde(default = "default_status")]
+    pub status: String,
+    /// Rent end block.
+    #[serde(default = "default_rent_end")]
+    pub rent_end: u64,
+}
+
+fn default_status() -> String {
+    "renting".into()
+}
+fn default_rent_end() -> u64 {
+    3_894_217
+}
+
+/// One simulated node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NodeConfig {
+    /// 64 hex digits; derived from the seed when absent.
+    pub id: Option<String>,
+    /// Node kind.
+    pub kind: NodeKind,
+    /// Machine state.
+    pub state: MachineState,
+    /// Whether the node is announced to the client node (unannounced ids fail with `create node request failed`).
+    pub announced: bool,
+    /// Configured name (`"null"` when absent).
+    pub name: Option<String>,
+    /// Announced version.
+    pub version: String,
+    /// Renter (creates a legacy whole-machine order keyed by the renter address, unless `rent_orders` is given).
+    pub renter: Option<Renter>,
+    /// Explicit rent orders.
+    pub rent_orders: Vec<RentOrderConfig>,
+    /// Committee members currently inside a verification window (state `verify`).
+    pub committee: Vec<String>,
+    /// GPU count.
+    pub gpus: u32,
+    /// Usable logical cores.
+    pub cpu_cores: u32,
+    /// Usable memory (GiB).
+    pub mem_gib: u64,
+    /// `/data` size (GiB).
+    pub data_disk_gib: u64,
+    /// Base images present in `/data`.
+    pub images: Vec<String>,
+    /// Host public IP.
+    pub public_ip: String,
+    /// libvirt major version (≥ 8 → VNC password = first 8 chars).
+    pub libvirt_major: u32,
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        NodeConfig {
+            id: None,
+            kind: NodeKind::Compute,
+            state: MachineState::Online,
+            announced: true,
+            name: None,
+            version: "0.4.1.8".into(),
+            renter: None,
+            rent_orders: Vec::new(),
+            committee: Vec::new(),
+            gpus: 8,
+            cpu_cores: 64,
+            mem_gib: 256,
+            data_disk_gib: 4096,
+            images: vec!["ubuntu.qcow2".into(), "windows.qcow2".into()],
+            public_ip: "198.51.100.142".into(),
+            libvirt_major: 8,
+        }
+    }
+}
+
+/// An image server configured on the client node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageServerConfig {
+    /// Server id.
+    pub id: String,
+    /// Server IP.
+    #[serde(default)]
+    pub ip: String,
+    /// rsync port.
+    #[serde(default = "default_rsync_port")]
+    pub port: u16,
+    /// rsync module.
+    #[serde(default = "default_module")]
+    pub module: String,
+    /// Images offered by the server.
+    #[serde(default)]
+    pub images: Vec<String>,
+}
+
+fn default_rsync_port() -> u16 {
+    873
+}
+fn default_module() -> String {
+    "images".into()
+}
+
+/// The whole simulated world.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SimConfig {
+    /// GPU nodes (and bare-metal nodes).
+    pub nodes: Vec<NodeConfig>,
+    /// Image servers configured on the client node.
+    pub image_servers: Vec<ImageServerConfig>,
+    /// Files present under `/data` on the client node (for local uploads).
+    pub client_files: Vec<String>,
+}
+
+/// Alice's dev address (renter of node 0 in the default world).
+pub const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            nodes: vec![
+                NodeConfig {
+                    state: MachineState::Rented,
+                    renter: Some(Renter::Wallet {
+                        wallet: ALICE.into(),
+                    }),
+                    name: Some("sim-gpu-0".into()),
+                    ..NodeConfig::default()
+                },
+                NodeConfig {
+                    state: MachineState::Online,
+                    ..NodeConfig::default()
+                },
+            ],
+            image_servers: vec![ImageServerConfig {
+                id: "imgsrv1".into(),
+                ip: "203.0.113.7".into(),
+                port: 873,
+                module: "images".into(),
+                images: vec![
+                    "ubuntu.qcow2".into(),
+                    "windows.qcow2".into(),
+                    "ubuntu-cuda.qcow2".into(),
+                ],
+            }],
+            client_files: vec!["upload.qcow2".into()],
+        }
+    }
+}
+
+impl SimConfig {
+    /// Parse a TOML world description.
+    pub fn from_toml_str(s: &str) -> Result<SimConfig, SimError> {
+        let cfg: SimConfig = toml::from_str(s).map_err(|e| SimError::Config(e.to_string()))?;
+        for n in &cfg.nodes {
+            if let Some(id) = &n.id {
+                if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(SimError::Config(format!(
+                        "node id {id:?} must be 64 hex digits"
+                    )));
+                }
+            }
+        }
+        Ok(cfg)
+    }
+}

@@ -1,0 +1,32 @@
+//! `dbc-sim`: a local DeepBrainChain client node + GPU node simulator.
+
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dbc-sim",
+    version,
+    about = "Local DBC client node + GPU node simulator"
+)]
+struct Cli {
+    #[command(flatten)]
+    args: dbc_sim::cli::SimArgs,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match dbc_sim::cli::run(cli.args).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dbc-sim: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
