@@ -103,7 +103,8 @@ impl Keypair {
     /// A key pair from a Substrate secret URI: `0x` + 64 hex digits (a mini-secret seed), or a
     /// 12–24 word English BIP39 phrase; either may be followed by `//hard` and `/soft`
     /// derivation junctions and a `///password`. A URI that starts with `/` uses the public
-    /// development phrase, so `//Alice` is the well-known dev account.
+    /// development phrase, so `//Alice` is the well-known dev account. An empty URI is an error
+    /// (sp-core would read it as the public development phrase).
     ///
     /// Errors never contain the URI.
     pub fn from_suri(suri: &str) -> Result<Keypair, KeyError> {
@@ -117,6 +118,11 @@ impl Keypair {
     }
 
     fn from_suri_inner(suri: &str, password: Option<&str>) -> Result<Keypair, KeyError> {
+        // sp-core reads an empty URI as the public development phrase; an empty secret (say, an
+        // unset variable) must not silently become a well-known key.
+        if suri.trim().is_empty() {
+            return Err(KeyError::InvalidSuri("it is empty"));
+        }
         let (pair, seed) =
             sp_core::sr25519::Pair::from_string_with_seed(suri, password).map_err(suri_error)?;
         let seed = seed.map(|mut s| {
