@@ -292,7 +292,8 @@ fn key_mismatches_are_detected() {
 fn unsupported_and_malformed_files() {
     let (kp, secret, _) = bob();
     let plain = pkcs8(&secret, &kp.public_key());
-    let cases: Vec<(String, fn(&KeyError) -> bool)> = vec![
+    type Check = fn(&KeyError) -> bool;
+    let cases: Vec<(String, Check)> = vec![
         (
             export(
                 b64(&plain),
