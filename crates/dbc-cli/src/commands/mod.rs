@@ -1,0 +1,156 @@
+//! Command implementations. API commands are thin: clap args → one `dbc-api` call → [`Output`].
+
+pub mod keys;
+pub mod node;
+pub mod resources;
+pub mod sim;
+pub mod vm;
+
+use crate::args::{Cli, Command, GlobalArgs, VmCmd};
+use crate::config::Settings;
+use crate::creds::CredInputs;
+use crate::error::{CliError, CliResult};
+use crate::output::Output;
+use dbc_api::{Client, Credentials};
+use dbc_types::{Endpoint, NodeId, TaskId};
+
+/// Everything a command needs: resolved settings, output and credential inputs.
+pub struct Ctx {
+    /// Global options as parsed.
+    pub global: GlobalArgs,
+    /// Resolved settings.
+    pub settings: Settings,
+    /// Output mode.
+    pub out: Output,
+    /// Credential inputs (loaded lazily, only by commands that need them).
+    pub creds: CredInputs,
+}
+
+impl Ctx {
+    /// Builds the context for `cli`.
+    pub fn new(cli: &Cli, settings: Settings) -> Self {
+        let passwd = matches!(cli.command, Command::Vm(VmCmd::Passwd { .. }));
+        Ctx {
+            global: cli.global.clone(),
+            out: Output {
+                json: settings.json,
+            },
+            creds: CredInputs::new(&cli.global, &settings, !passwd),
+            settings,
+        }
+    }
+
+    /// The target node: the positional, else `DBC_NODE`, else the profile's `node`.
+    pub fn node(&self, given: Option<&str>) -> CliResult<NodeId> {
+        match given.or(self.settings.node.as_deref()) {
+            Some(n) => Ok(n.parse::<NodeId>()?),
+            None => Err(CliError::Usage(
+                "no GPU node given: pass NODE, set DBC_NODE, or put `node = \"…\"` in your profile"
+                    .into(),
+            )),
+        }
+    }
+
+    /// An optional node without default (absent = the client node answers locally).
+    pub fn opt_node(&self, given: Option<&str>) -> CliResult<Option<NodeId>> {
+        given
+            .map(|n| n.parse::<NodeId>().map_err(CliError::from))
+            .transpose()
+    }
+
+    /// A client with the given credentials.
+    pub fn client(&self, creds: Credentials) -> CliResult<Client> {
+        let mut b = Client::builder()
+            .url(self.settings.url.as_str())
+            .credentials(creds);
+        if let Some(t) = self.settings.timeout {
+            b = b.request_timeout(t);
+        }
+        Ok(b.build()?)
+    }
+
+    /// A client with session > multisig > wallet credentials (or none).
+    pub fn client_any(&self) -> CliResult<Client> {
+        self.client(self.creds.any()?)
+    }
+
+    /// A client without credentials.
+    pub fn client_none(&self) -> CliResult<Client> {
+        self.client(Credentials::None)
+    }
+}
+
+/// Parses a task id.
+pub fn task_id(s: &str) -> CliResult<TaskId> {
+    Ok(s.parse::<TaskId>()?)
+}
+
+/// The generic API command: one call, result rendered by [`Output`].
+pub async fn show<E: Endpoint>(
+    ctx: &Ctx,
+    client: &Client,
+    node: Option<&NodeId>,
+    params: E::Params,
+    additional: E::Request,
+) -> CliResult {
+    tracing::debug!(endpoint = E::INFO.name, path = E::INFO.path, "calling");
+    let reply = client.call::<E>(node, &params, additional).await?;
+    ctx.out.emit(&reply)
+}
+
+/// Runs the parsed command.
+pub async fn dispatch(cli: Cli, ctx: Ctx) -> CliResult {
+    match cli.command {
+        Command::Version => {
+            let c = ctx.client_none()?;
+            show::<dbc_types::registry::Version>(
+                &ctx,
+                &c,
+                None,
+                Default::default(),
+                Default::default(),
+            )
+            .await
+        }
+        Command::Key(k) => keys::key(&ctx, k),
+        Command::Sign(a) => keys::sign(&ctx, a),
+        Command::Verify(a) => keys::verify(&ctx, a),
+        Command::Multisig(m) => keys::multisig(&ctx, m),
+        Command::Node(n) => node::run(&ctx, n).await,
+        Command::Vm(v) => vm::run(&ctx, v).await,
+        Command::Image(c) => resources::image(&ctx, c).await,
+        Command::Snapshot(c) => resources::snapshot(&ctx, c).await,
+        Command::Disk(c) => resources::disk(&ctx, c).await,
+        Command::Lan(c) => resources::lan(&ctx, c).await,
+        Command::Monitor(c) => resources::monitor(&ctx, c).await,
+        Command::Peers(c) => resources::peers(&ctx, c).await,
+        Command::RentOrders(c) => resources::rent_orders(&ctx, c).await,
+        Command::BareMetal(c) => resources::bare_metal(&ctx, c).await,
+        Command::Deeplink(c) => resources::deeplink(&ctx, c).await,
+        Command::Stat => {
+            let c = ctx.client_none()?;
+            show::<dbc_types::registry::Stat>(
+                &ctx,
+                &c,
+                None,
+                Default::default(),
+                Default::default(),
+            )
+            .await
+        }
+        Command::ClientConfig => {
+            let c = ctx.client_none()?;
+            show::<dbc_types::registry::Config>(
+                &ctx,
+                &c,
+                None,
+                Default::default(),
+                Default::default(),
+            )
+            .await
+        }
+        Command::Config(crate::args::ConfigCmd::Show) => ctx.out.emit(&ctx.settings),
+        Command::Sim(s) => sim::run(&ctx, s).await,
+        Command::Demo(a) => crate::demo::run(&ctx, a).await,
+    }
+}

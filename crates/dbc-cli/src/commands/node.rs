@@ -1,0 +1,81 @@
+//! `dbc node …`
+
+use super::{show, Ctx};
+use crate::args::NodeCmd;
+use crate::error::{CliError, CliResult};
+use crate::output::note;
+use dbc_sign::Signer;
+use dbc_types::models::{Empty, NodeInfoRequest};
+use dbc_types::registry::{NodeFreeMemory, NodeInfoGet, NodeSessionId, NodesList};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct SessionOut {
+    session_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_id_sign: Option<String>,
+}
+
+/// Runs a `node` subcommand.
+pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
+    match cmd {
+        NodeCmd::List => {
+            show::<NodesList>(ctx, &ctx.client_none()?, None, Default::default(), Empty {}).await
+        }
+        NodeCmd::Info { node, image_server } => {
+            let node = ctx.node(node.node.as_deref())?;
+            show::<NodeInfoGet>(
+                ctx,
+                &ctx.client_none()?,
+                Some(&node),
+                Default::default(),
+                NodeInfoRequest { image_server },
+            )
+            .await
+        }
+        NodeCmd::SessionId(n) => {
+            let node = ctx.node(n.node.as_deref())?;
+            let creds = ctx.creds.signature()?;
+            let renter = if ctx.global.multisig_wallets.is_empty() {
+                ctx.creds.keypair()?
+            } else {
+                None
+            };
+            let client = ctx.client(creds)?;
+            let reply = client
+                .call::<NodeSessionId>(Some(&node), &Default::default(), Empty {})
+                .await?;
+            let session_id_sign = match &renter {
+                Some(kp) => Some(
+                    kp.sign(reply.session_id.as_str().as_bytes())
+                        .map_err(|e| {
+                            CliError::Failed(format!("signing the session id failed: {e}"))
+                        })?
+                        .as_str()
+                        .to_owned(),
+                ),
+                None => None,
+            };
+            if session_id_sign.is_some() {
+                note("Hand session_id and session_id_sign to the third party (e.g. in DBC_SESSION_ID / DBC_SESSION_ID_SIGN): together they let anyone act as the renter on this node.");
+            } else {
+                note("To hand out a session, sign the session id with the renter key: dbc sign --session-id <session_id>");
+            }
+            ctx.out.emit(&SessionOut {
+                session_id: reply.session_id.as_str().to_owned(),
+                session_id_sign,
+            })
+        }
+        NodeCmd::FreeMemory(n) => {
+            let node = ctx.node(n.node.as_deref())?;
+            show::<NodeFreeMemory>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                Empty {},
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,556 @@
+//! The remaining registry endpoints: images, snapshots, disks, LANs, monitor servers, peers,
+//! rent orders, bare metal, DeepLink. Each arm maps its arguments to one endpoint call.
+
+use super::{show, task_id, Ctx};
+use crate::args::{
+    BareMetalCmd, BootArg, DeeplinkCmd, DiskCmd, ImageCmd, LanCmd, MonitorCmd, PeersCmd, PowerArg,
+    RentOrdersCmd, SnapshotCmd,
+};
+use crate::creds::read_secret_file;
+use crate::error::CliResult;
+use dbc_types::endpoint::{Segment, SnapshotParams};
+use dbc_types::models::*;
+use dbc_types::registry::*;
+use dbc_types::SecretString;
+
+/// `dbc image …`
+pub async fn image(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
+    match cmd {
+        ImageCmd::List { node, server } => {
+            let node = ctx.opt_node(node.as_deref())?;
+            let client = if node.is_some() {
+                ctx.client_any()?
+            } else {
+                ctx.client_none()?
+            };
+            show::<ImagesList>(
+                ctx,
+                &client,
+                node.as_ref(),
+                Default::default(),
+                ImageListRequest {
+                    image_server: server,
+                },
+            )
+            .await
+        }
+        ImageCmd::Servers => {
+            show::<ImageServersList>(ctx, &ctx.client_none()?, None, Default::default(), Empty {})
+                .await
+        }
+        ImageCmd::Download {
+            node,
+            server,
+            file,
+            dir,
+        } => {
+            let node = ctx.node(node.node.as_deref())?;
+            let body = ImageDownload {
+                image_server: server,
+                image_filename: file,
+                local_dir: dir,
+            };
+            show::<ImageDownloadStart>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                body,
+            )
+            .await
+        }
+        ImageCmd::DownloadProgress(a) => {
+            let node = ctx.node(a.node.node.as_deref())?;
+            show::<ImageDownloadProgress>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                ImageFile {
+                    image_filename: a.file,
+                },
+            )
+            .await
+        }
+        ImageCmd::DownloadStop(a) => {
+            let node = ctx.node(a.node.node.as_deref())?;
+            show::<ImageDownloadStop>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                ImageFile {
+                    image_filename: a.file,
+                },
+            )
+            .await
+        }
+        ImageCmd::Upload { node, server, file } => {
+            let node = ctx.opt_node(node.as_deref())?;
+            let body = ImageUpload {
+                image_filename: file,
+                image_server: server,
+            };
+            show::<ImageUploadStart>(
+                ctx,
+                &ctx.client_any()?,
+                node.as_ref(),
+                Default::default(),
+                body,
+            )
+            .await
+        }
+        ImageCmd::UploadProgress(a) => {
+            let node = ctx.opt_node(a.node.as_deref())?;
+            show::<ImageUploadProgress>(
+                ctx,
+                &ctx.client_any()?,
+                node.as_ref(),
+                Default::default(),
+                ImageFile {
+                    image_filename: a.file,
+                },
+            )
+            .await
+        }
+        ImageCmd::UploadStop(a) => {
+            let node = ctx.opt_node(a.node.as_deref())?;
+            show::<ImageUploadStop>(
+                ctx,
+                &ctx.client_any()?,
+                node.as_ref(),
+                Default::default(),
+                ImageFile {
+                    image_filename: a.file,
+                },
+            )
+            .await
+        }
+        ImageCmd::Delete(a) => {
+            let node = ctx.node(a.node.node.as_deref())?;
+            show::<ImageDelete>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                ImageFile {
+                    image_filename: a.file,
+                },
+            )
+            .await
+        }
+    }
+}
+
+/// `dbc snapshot …`
+pub async fn snapshot(ctx: &Ctx, cmd: SnapshotCmd) -> CliResult {
+    match cmd {
+        SnapshotCmd::List(at) => {
+            let node = ctx.node(at.node.as_deref())?;
+            show::<SnapshotsList>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                task_id(&at.task)?,
+                Empty {},
+            )
+            .await
+        }
+        SnapshotCmd::Info { at, name } => {
+            let node = ctx.node(at.node.as_deref())?;
+            let p = SnapshotParams {
+                task_id: task_id(&at.task)?,
+                snapshot_name: name,
+            };
+            show::<SnapshotInfo>(ctx, &ctx.client_any()?, Some(&node), p, Empty {}).await
+        }
+        SnapshotCmd::Create {
+            at,
+            name,
+            server,
+            desc,
+        } => {
+            let node = ctx.node(at.node.as_deref())?;
+            let body = CreateSnapshot {
+                snapshot_name: name,
+                desc,
+                image_server: server,
+            };
+            show::<SnapshotCreate>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                task_id(&at.task)?,
+                body,
+            )
+            .await
+        }
+        SnapshotCmd::Delete { at, name } => {
+            let node = ctx.node(at.node.as_deref())?;
+            let p = SnapshotParams {
+                task_id: task_id(&at.task)?,
+                snapshot_name: name,
+            };
+            show::<SnapshotDelete>(ctx, &ctx.client_any()?, Some(&node), p, Empty {}).await
+        }
+    }
+}
+
+/// `dbc disk …`
+pub async fn disk(ctx: &Ctx, cmd: DiskCmd) -> CliResult {
+    match cmd {
+        DiskCmd::List(at) => {
+            let node = ctx.node(at.node.as_deref())?;
+            show::<DisksList>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                task_id(&at.task)?,
+                Empty {},
+            )
+            .await
+        }
+        DiskCmd::Resize { at, disk, size } => {
+            let node = ctx.node(at.node.as_deref())?;
+            show::<DiskResize>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                task_id(&at.task)?,
+                ResizeDisk { disk, size },
+            )
+            .await
+        }
+        DiskCmd::Add {
+            at,
+            size,
+            mount_dir,
+        } => {
+            let node = ctx.node(at.node.as_deref())?;
+            show::<DiskAdd>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                task_id(&at.task)?,
+                AddDisk { size, mount_dir },
+            )
+            .await
+        }
+        DiskCmd::Delete { at, disk } => {
+            let node = ctx.node(at.node.as_deref())?;
+            show::<DiskDelete>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                task_id(&at.task)?,
+                DeleteDisk { disk },
+            )
+            .await
+        }
+    }
+}
+
+/// `dbc lan …`
+pub async fn lan(ctx: &Ctx, cmd: LanCmd) -> CliResult {
+    match cmd {
+        LanCmd::List { node } => {
+            let node = ctx.opt_node(node.as_deref())?;
+            show::<LanList>(
+                ctx,
+                &ctx.client_none()?,
+                node.as_ref(),
+                Default::default(),
+                Empty {},
+            )
+            .await
+        }
+        LanCmd::Info { name, node } => {
+            let node = ctx.opt_node(node.as_deref())?;
+            show::<LanGet>(
+                ctx,
+                &ctx.client_none()?,
+                node.as_ref(),
+                Segment(name),
+                Empty {},
+            )
+            .await
+        }
+        LanCmd::Create { node, name, cidr } => {
+            let node = ctx.node(node.node.as_deref())?;
+            let body = CreateNetwork {
+                network_name: name,
+                ip_cidr: cidr,
+            };
+            show::<LanCreate>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                body,
+            )
+            .await
+        }
+        LanCmd::Delete { node, name } => {
+            let node = ctx.node(node.as_deref())?;
+            validate_network_name(&name)?;
+            show::<LanDelete>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Segment(name),
+                Empty {},
+            )
+            .await
+        }
+    }
+}
+
+/// `dbc monitor …`
+pub async fn monitor(ctx: &Ctx, cmd: MonitorCmd) -> CliResult {
+    match cmd {
+        MonitorCmd::List(n) => {
+            let node = ctx.node(n.node.as_deref())?;
+            show::<MonitorList>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                Empty {},
+            )
+            .await
+        }
+        MonitorCmd::Set { node, server } => {
+            let node = ctx.node(node.node.as_deref())?;
+            show::<MonitorSet>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                SetMonitor { servers: server },
+            )
+            .await
+        }
+    }
+}
+
+/// `dbc peers …`
+pub async fn peers(ctx: &Ctx, cmd: PeersCmd) -> CliResult {
+    let c = ctx.client_none()?;
+    match cmd {
+        PeersCmd::Active => show::<PeersActive>(ctx, &c, None, Default::default(), Empty {}).await,
+        PeersCmd::Global => show::<PeersGlobal>(ctx, &c, None, Default::default(), Empty {}).await,
+        PeersCmd::Lan => show::<PeersLan>(ctx, &c, None, Default::default(), Empty {}).await,
+    }
+}
+
+/// `dbc rent-orders …`
+pub async fn rent_orders(ctx: &Ctx, cmd: RentOrdersCmd) -> CliResult {
+    match cmd {
+        RentOrdersCmd::List { node, order } => {
+            let node = ctx.node(node.node.as_deref())?;
+            let c = ctx.client_none()?;
+            match order {
+                Some(o) => {
+                    let o: dbc_types::RentOrder = o.parse()?;
+                    show::<RentOrdersGet>(
+                        ctx,
+                        &c,
+                        Some(&node),
+                        Segment(o.as_str().to_owned()),
+                        Empty {},
+                    )
+                    .await
+                }
+                None => {
+                    show::<RentOrdersList>(ctx, &c, Some(&node), Default::default(), Empty {}).await
+                }
+            }
+        }
+    }
+}
+
+/// `dbc bare-metal …`
+pub async fn bare_metal(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
+    match cmd {
+        BareMetalCmd::List { node, id } => {
+            let node = ctx.opt_node(node.as_deref())?;
+            let c = if ctx.creds.has_key() {
+                ctx.client_any()?
+            } else {
+                ctx.client_none()?
+            };
+            match id {
+                Some(id) => {
+                    show::<BareMetalGet>(ctx, &c, node.as_ref(), Segment(id), Empty {}).await
+                }
+                None => {
+                    show::<BareMetalListAll>(ctx, &c, node.as_ref(), Default::default(), Empty {})
+                        .await
+                }
+            }
+        }
+        BareMetalCmd::Add {
+            node,
+            uuid,
+            ip,
+            os,
+            desc,
+            ipmi_host,
+            ipmi_user,
+            ipmi_password_file,
+            ipmi_port,
+        } => {
+            let node = ctx.opt_node(node.as_deref())?;
+            let pw = read_secret_file(&ipmi_password_file, "IPMI password")?;
+            let body = AddBareMetal {
+                bare_metal_nodes: vec![NewBareMetal {
+                    uuid,
+                    ip,
+                    os,
+                    desc,
+                    ipmi_hostname: ipmi_host,
+                    ipmi_username: ipmi_user,
+                    ipmi_password: SecretString::new(pw.as_str()),
+                    ipmi_port,
+                }],
+            };
+            show::<BareMetalAdd>(
+                ctx,
+                &ctx.client(ctx.creds.signature()?)?,
+                node.as_ref(),
+                Default::default(),
+                body,
+            )
+            .await
+        }
+        BareMetalCmd::Delete { node, ids } => {
+            let node = ctx.opt_node(node.as_deref())?;
+            let body = DeleteBareMetal {
+                bare_metal_node_ids: ids,
+            };
+            show::<BareMetalDelete>(
+                ctx,
+                &ctx.client(ctx.creds.signature()?)?,
+                node.as_ref(),
+                Default::default(),
+                body,
+            )
+            .await
+        }
+        BareMetalCmd::Modify {
+            node,
+            id,
+            uuid,
+            ip,
+            os,
+            desc,
+            ipmi_host,
+            ipmi_user,
+            ipmi_password_file,
+            ipmi_port,
+        } => {
+            let node = ctx.opt_node(node.as_deref())?;
+            let ipmi_password = match ipmi_password_file {
+                Some(p) => Some(SecretString::new(
+                    read_secret_file(&p, "IPMI password")?.as_str(),
+                )),
+                None => None,
+            };
+            let body = ModifyBareMetal {
+                uuid,
+                ip,
+                os,
+                desc,
+                ipmi_hostname: ipmi_host,
+                ipmi_username: ipmi_user,
+                ipmi_password,
+                ipmi_port,
+            };
+            show::<BareMetalModify>(
+                ctx,
+                &ctx.client(ctx.creds.signature()?)?,
+                node.as_ref(),
+                Segment(id),
+                body,
+            )
+            .await
+        }
+        BareMetalCmd::Power { node, command } => {
+            let node = ctx.node(node.node.as_deref())?;
+            let command = match command {
+                PowerArg::On => PowerCommand::On,
+                PowerArg::Off => PowerCommand::Off,
+                PowerArg::Reset => PowerCommand::Reset,
+                PowerArg::Status => PowerCommand::Status,
+            };
+            show::<BareMetalPowerSet>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                BareMetalPower { command },
+            )
+            .await
+        }
+        BareMetalCmd::Bootdev { node, device } => {
+            let node = ctx.node(node.node.as_deref())?;
+            let device = match device {
+                BootArg::None => BootDevice::None,
+                BootArg::Pxe => BootDevice::Pxe,
+                BootArg::Cdrom => BootDevice::Cdrom,
+                BootArg::Disk => BootDevice::Disk,
+                BootArg::Bios => BootDevice::Bios,
+            };
+            show::<BareMetalBootDevSet>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                BareMetalBootDev { device },
+            )
+            .await
+        }
+    }
+}
+
+/// `dbc deeplink …`
+pub async fn deeplink(ctx: &Ctx, cmd: DeeplinkCmd) -> CliResult {
+    match cmd {
+        DeeplinkCmd::Get(n) => {
+            let node = ctx.node(n.node.as_deref())?;
+            show::<DeeplinkGet>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                Empty {},
+            )
+            .await
+        }
+        DeeplinkCmd::Set {
+            node,
+            device_id,
+            device_password_file,
+        } => {
+            let node = ctx.node(node.node.as_deref())?;
+            let device_password = match device_password_file {
+                Some(p) => Some(SecretString::new(
+                    read_secret_file(&p, "DeepLink password")?.as_str(),
+                )),
+                None => None,
+            };
+            let body = SetDeeplink {
+                device_id,
+                device_password,
+            };
+            show::<DeeplinkSet>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                body,
+            )
+            .await
+        }
+    }
+}
