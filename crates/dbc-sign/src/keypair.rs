@@ -170,7 +170,8 @@ impl Keypair {
         Ok((kp, Phrase(text)))
     }
 
-    pub(crate) fn public_key_bytes(&self) -> [u8; 32] {
+    /// The 32-byte sr25519 public key (also available through [`Signer::public_key`]).
+    pub fn public_key(&self) -> [u8; 32] {
         self.inner.public.to_bytes()
     }
 

@@ -212,7 +212,7 @@ pub(crate) fn from_keystore_json(json: &str, password: &str) -> Result<Keypair, 
     };
 
     let (kp, stored) = keypair_from_pkcs8(&plain)?;
-    if kp.public_key_bytes() != stored {
+    if kp.public_key() != stored {
         return Err(KeyError::KeystoreKeyMismatch("stored public key"));
     }
     if let Some(addr) = obj.get("address").and_then(Value::as_str) {
