@@ -24,14 +24,9 @@ fn assert_clean(text: &str, secrets: &[&str]) {
     }
 }
 
+/// A keystore with cheap scrypt parameters (the published one costs seconds in debug builds).
 fn keystore_json() -> String {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/vectors.json"
-    ))
-    .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    v["polkadot_js_keystore"][0]["json"].to_string()
+    common::modern(PASSWORD, 1 << 10, 1, 8).0
 }
 
 #[test]

@@ -155,6 +155,13 @@ fn keystore_vector_decrypts() {
         let json = case["json"].to_string();
         let kp = Keypair::from_keystore_json(&json, s(&case["password"])).unwrap();
         assert_eq!(kp.address(), s(&case["address"]));
+        assert!(
+            kp.seed_hex().is_none(),
+            "the 64-byte layout holds no mini-secret seed"
+        );
+        let sig = Signer::sign(&kp, b"m").unwrap();
+        assert!(verify(s(&case["address"]), b"m", sig.as_str()));
+        // Each attempt costs a full scrypt run (N = 2^15), so one wrong password only.
         assert_eq!(
             Keypair::from_keystore_json(&json, "wrong password").unwrap_err(),
             KeyError::WrongPassword
