@@ -276,6 +276,8 @@ async fn accept_loop(
                 conns.spawn(async move {
                     let svc = hyper::service::service_fn(move |req| server::serve(sh.clone(), req));
                     let conn = http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(Duration::from_secs(30))
                         .keep_alive(true)
                         .max_buf_size(64 * 1024)
                         .serve_connection(TokioIo::new(stream), svc);

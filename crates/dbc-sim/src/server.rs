@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 /// Max body size (`0x02000000`, §1.1).
 pub(crate) const MAX_BODY: usize = 32 * 1024 * 1024;
+/// Connection timeout of the reference server (`evhttp_set_timeout(…, 30)`), used for body reads.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// `MAX_SESSION_COUNT` (§1.5).
 const MAX_IN_FLIGHT: usize = 1024;
 
@@ -217,16 +219,13 @@ impl Shared {
                 Reply::Raw { status: 200, content_type: "application/json", body: Bytes::from(v), broken: false }
             }
             Some(Terminal::DropMidReply) => {
-                let full = match produce() {
+                let mut full = match produce() {
                     Reply::Compact(s) => s,
-                    other => {
-                        let r = render(other);
-                        let _ = r;
-                        "{\"errcode\":0, \"message\":\"ok\"}".to_string()
-                    }
+                    _ => "{\"errcode\":0, \"message\":\"ok\"}".to_string(),
                 };
-                let half = full.len() / 2;
-                let b = Bytes::from(full).slice(..half.max(1).min(half.max(1)));
+                full.push_str("\r\n");
+                let half = (full.len() / 2).max(1);
+                let b = Bytes::from(full).slice(..half);
                 Reply::Raw { status: 200, content_type: "application/json", body: b, broken: true }
             }
         }
@@ -1061,7 +1060,23 @@ pub(crate) async fn serve(
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| parts.uri.to_string());
-    let body = match Limited::new(body, MAX_BODY).collect().await {
+    let collected =
+        match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await {
+            Ok(r) => r,
+            Err(_) => {
+                let mut resp = render(Reply::http(
+                    408,
+                    -25,
+                    "http request body was not received within 30 s",
+                ));
+                resp.headers_mut().insert(
+                    http::header::CONNECTION,
+                    http::HeaderValue::from_static("close"),
+                );
+                return Ok(resp);
+            }
+        };
+    let body = match collected {
         Ok(c) => c.to_bytes(),
         Err(e) => {
             if e.downcast_ref::<http_body_util::LengthLimitError>()

@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -75,6 +76,8 @@ pub(crate) fn pretty_version() -> String {
 pub(crate) struct SimBody {
     chunk: Option<Bytes>,
     broken: bool,
+    /// For a broken body: wait a little after the first chunk so it is flushed before the abort.
+    delay: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl SimBody {
@@ -82,12 +85,14 @@ impl SimBody {
         SimBody {
             chunk: Some(b),
             broken: false,
+            delay: None,
         }
     }
     pub(crate) fn broken(b: Bytes) -> Self {
         SimBody {
             chunk: Some(b),
             broken: true,
+            delay: None,
         }
     }
 }
@@ -103,16 +108,27 @@ impl Body for SimBody {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, DropError>>> {
-        match self.chunk.take() {
-            Some(b) => Poll::Ready(Some(Ok(Frame::data(b)))),
-            None if self.broken => {
-                self.broken = false;
-                Poll::Ready(Some(Err(DropError)))
+        if let Some(b) = self.chunk.take() {
+            if self.broken {
+                self.delay = Some(Box::pin(tokio::time::sleep(
+                    std::time::Duration::from_millis(50),
+                )));
             }
-            None => Poll::Ready(None),
+            return Poll::Ready(Some(Ok(Frame::data(b))));
         }
+        if !self.broken {
+            return Poll::Ready(None);
+        }
+        if let Some(d) = self.delay.as_mut() {
+            if d.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+        }
+        self.broken = false;
+        self.delay = None;
+        Poll::Ready(Some(Err(DropError)))
     }
 
     fn is_end_stream(&self) -> bool {
