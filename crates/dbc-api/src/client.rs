@@ -1,0 +1,377 @@
+//! The client and its single generic call path.
+
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorKind};
+use dbc_sign::Signer;
+use dbc_transport::{BoxTransport, HttpRequest, HttpTransport, TransportError};
+use dbc_types::endpoint::{build_request, Auth};
+use dbc_types::{decode, Credential, Endpoint, Envelope, NodeId, RentOrder, ReplyError};
+use rand::Rng;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Retry policy for read-only calls (mutating calls are never retried automatically).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (default 2).
+    pub max_retries: u32,
+    /// First backoff (default 250 ms), doubled per retry, with ±50 % jitter.
+    pub base_delay: Duration,
+    /// Upper bound of one backoff (default 5 s).
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(5),
+        }
+    }
+}
+
+impl RetryPolicy {
+    fn delay(&self, attempt: u32) -> Duration {
+        let base = self
+            .base_delay
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_delay);
+        let jitter: f64 = rand::thread_rng().gen_range(0.5..1.5);
+        base.mul_f64(jitter)
+    }
+}
+
+/// Per-call overrides.
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    /// Use these credentials instead of the client's.
+    pub credentials: Option<Credentials>,
+    /// Send this `rent_order` (per-GPU rentals).
+    pub rent_order: Option<RentOrder>,
+    /// Whole-request timeout for this call.
+    pub timeout: Option<Duration>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) transport: BoxTransport,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) rent_order: Option<RentOrder>,
+}
+
+/// The typed DBC client. `Clone + Send + Sync`; clones share the connection pool.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+    pub(crate) creds: Credentials,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("url", &self.inner.transport.base_url())
+            .field("credentials", &self.creds)
+            .finish()
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    url: Option<String>,
+    transport: Option<BoxTransport>,
+    creds: Credentials,
+    retry: RetryPolicy,
+    request_timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    rent_order: Option<RentOrder>,
+}
+
+impl ClientBuilder {
+    /// The client node's URL, `http://HOST:PORT`.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+    /// Default credentials.
+    pub fn credentials(mut self, c: Credentials) -> Self {
+        self.creds = c;
+        self
+    }
+    /// A custom transport (then `url` and timeouts are the transport's business).
+    pub fn transport(mut self, t: BoxTransport) -> Self {
+        self.transport = Some(t);
+        self
+    }
+    /// Whole-request timeout (default 45 s: longer than the node's own 30 s).
+    pub fn request_timeout(mut self, d: Duration) -> Self {
+        self.request_timeout = Some(d);
+        self
+    }
+    /// Connect timeout (default 5 s).
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = Some(d);
+        self
+    }
+    /// Retries for read-only calls (default 2).
+    pub fn retries(mut self, n: u32) -> Self {
+        self.retry.max_retries = n;
+        self
+    }
+    /// The full retry policy.
+    pub fn retry_policy(mut self, p: RetryPolicy) -> Self {
+        self.retry = p;
+        self
+    }
+    /// A default `rent_order` for every request (per-GPU rentals).
+    pub fn rent_order(mut self, r: RentOrder) -> Self {
+        self.rent_order = Some(r);
+        self
+    }
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let transport = match self.transport {
+            Some(t) => t,
+            None => {
+                let url = self.url.ok_or_else(|| {
+                    Error::Config("no client node URL: set one like http://127.0.0.1:5052".into())
+                })?;
+                let mut b = HttpTransport::builder().base_url(&url);
+                if let Some(t) = self.request_timeout {
+                    b = b.request_timeout(t);
+                }
+                if let Some(t) = self.connect_timeout {
+                    b = b.connect_timeout(t);
+                }
+                let t = b.build().map_err(|e| Error::Config(e.to_string()))?;
+                Arc::new(t) as BoxTransport
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport,
+                retry: self.retry,
+                rent_order: self.rent_order,
+            }),
+            creds: self.creds,
+        })
+    }
+}
+
+/// Where the credential of one call comes from.
+#[derive(Clone, Copy)]
+pub(crate) enum CredSource<'a> {
+    Creds(&'a Credentials),
+    Signer(&'a dyn Signer),
+}
+
+impl CredSource<'_> {
+    fn credential(&self) -> Result<Credential, Error> {
+        match self {
+            CredSource::Creds(c) => c.credential(),
+            CredSource::Signer(s) => Ok(dbc_sign::wallet_credential(*s)?),
+        }
+    }
+}
+
+/// Whether an endpoint gets the configured credential.
+fn wants_credential(auth: Auth) -> bool {
+    !matches!(auth, Auth::None | Auth::Local)
+}
+
+impl Client {
+    /// Starts a builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The same client (same pool) with other default credentials.
+    pub fn with_credentials(&self, c: Credentials) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            creds: c,
+        }
+    }
+
+    /// The default credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.creds
+    }
+
+    /// The client node URL.
+    pub fn url(&self) -> &str {
+        self.inner.transport.base_url()
+    }
+
+    /// Calls any endpoint with the client's credentials.
+    pub async fn call<E: Endpoint>(
+        &self,
+        node: Option<&NodeId>,
+        params: &E::Params,
+        additional: E::Request,
+    ) -> Result<E::Response, Error> {
+        self.call_inner::<E>(
+            CredSource::Creds(&self.creds),
+            None,
+            None,
+            node,
+            params,
+            additional,
+        )
+        .await
+    }
+
+    /// Calls any endpoint with per-call overrides.
+    pub async fn call_with<E: Endpoint>(
+        &self,
+        opts: &CallOptions,
+        node: Option<&NodeId>,
+        params: &E::Params,
+        additional: E::Request,
+    ) -> Result<E::Response, Error> {
+        let creds = opts.credentials.as_ref().unwrap_or(&self.creds);
+        self.call_inner::<E>(
+            CredSource::Creds(creds),
+            opts.rent_order.clone(),
+            opts.timeout,
+            node,
+            params,
+            additional,
+        )
+        .await
+    }
+
+    /// The one generic request path: validate, sign (fresh nonce per attempt), send, decode,
+    /// classify, and retry read-only calls.
+    pub(crate) async fn call_inner<E: Endpoint>(
+        &self,
+        creds: CredSource<'_>,
+        rent_order: Option<RentOrder>,
+        timeout: Option<Duration>,
+        node: Option<&NodeId>,
+        params: &E::Params,
+        additional: E::Request,
+    ) -> Result<E::Response, Error> {
+        let info = E::INFO;
+        let retries = if info.mutates {
+            0
+        } else {
+            self.inner.retry.max_retries
+        };
+        let mut env = Envelope {
+            peer: node.cloned(),
+            additional,
+            credential: Credential::None,
+            rent_order: rent_order.or_else(|| self.inner.rent_order.clone()),
+        };
+        let mut attempt = 0u32;
+        loop {
+            if wants_credential(info.auth) {
+                // A fresh nonce and signature for every attempt.
+                env.credential = creds.credential()?;
+            }
+            let wire = build_request::<E>(params, &env)?;
+            let req = HttpRequest {
+                method: http::Method::POST,
+                path_and_query: wire.path_and_query,
+                body: wire.body.into(),
+                timeout,
+            };
+            let outcome = match self.inner.transport.send(req).await {
+                Ok(resp) => match decode::<E>(resp.status.as_u16(), &resp.body) {
+                    Ok(v) => return Ok(v),
+                    Err(ReplyError::Api {
+                        http_status,
+                        errcode,
+                        message,
+                    }) => {
+                        let mut kind = ErrorKind::classify(http_status, errcode, &message);
+                        if let ErrorKind::SignatureInvalid { .. } = kind {
+                            kind = refine_signature_kind(&env.credential);
+                        }
+                        Error::Api {
+                            endpoint: info.name,
+                            http_status,
+                            errcode,
+                            message,
+                            kind,
+                        }
+                    }
+                    Err(ReplyError::Decode {
+                        http_status,
+                        reason,
+                        body_excerpt,
+                    }) => Error::Decode {
+                        endpoint: info.name,
+                        http_status,
+                        reason,
+                        body_excerpt,
+                    },
+                    Err(other) => Error::Config(other.to_string()),
+                },
+                Err(source) => Error::Transport {
+                    endpoint: info.name,
+                    source,
+                },
+            };
+            if attempt < retries && retryable(&outcome) {
+                tracing::debug!(endpoint = info.name, attempt, "retrying read-only call");
+                tokio::time::sleep(self.inner.retry.delay(attempt)).await;
+                attempt += 1;
+                continue;
+            }
+            return Err(outcome);
+        }
+    }
+}
+
+/// Read-only calls retry on connect failures, timeouts, resets and 5xx gateway/timeout replies.
+fn retryable(e: &Error) -> bool {
+    match e {
+        Error::Transport { source, .. } => {
+            source.is_connect_failure()
+                || source.is_outcome_unknown()
+                || matches!(source, TransportError::ConnectTimeout { .. })
+        }
+        Error::Api { kind, .. } => *kind == ErrorKind::OperationTimeout,
+        Error::Decode { http_status, .. } => matches!(http_status, 500 | 502 | 503 | 504),
+        _ => false,
+    }
+}
+
+/// `nonce check failed`: our signature verifies locally → the nonce was rejected; otherwise the
+/// signature is wrong (and maybe `<Bytes>`-wrapped).
+fn refine_signature_kind(sent: &Credential) -> ErrorKind {
+    let verdicts: Vec<Result<(), dbc_sign::VerifyError>> = match sent {
+        Credential::Wallet(w) => vec![dbc_sign::verify_detailed(
+            w.wallet.as_str(),
+            w.nonce.as_str().as_bytes(),
+            w.sign.as_str(),
+        )],
+        Credential::Multisig(m) => m
+            .signs
+            .iter()
+            .map(|w| {
+                dbc_sign::verify_detailed(
+                    w.wallet.as_str(),
+                    w.nonce.as_str().as_bytes(),
+                    w.sign.as_str(),
+                )
+            })
+            .collect(),
+        _ => {
+            return ErrorKind::SignatureInvalid {
+                bytes_wrapped: false,
+            }
+        }
+    };
+    if verdicts.iter().all(|v| v.is_ok()) {
+        return ErrorKind::NonceReused;
+    }
+    let wrapped = verdicts
+        .iter()
+        .any(|v| matches!(v, Err(dbc_sign::VerifyError::WrappedBytes)));
+    ErrorKind::SignatureInvalid {
+        bytes_wrapped: wrapped,
+    }
+}

@@ -1,0 +1,105 @@
+//! Where a request's credential comes from.
+
+use crate::error::Error;
+use dbc_sign::{MultisigBuilder, Signer};
+use dbc_types::{Credential, SessionId, SessionIdSign};
+use std::fmt;
+use std::sync::Arc;
+
+/// A credential source. Signature-based sources sign a **fresh nonce for every request and
+/// every retry**; a session is reused as is.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// No credential (version, node list, machine info, peers…).
+    #[default]
+    None,
+    /// A tenant wallet: signs a fresh nonce per request.
+    Signer(Arc<dyn Signer>),
+    /// A renter-issued session (`session_id` + `session_id_sign`).
+    Session {
+        /// The session id.
+        session_id: SessionId,
+        /// The renter's signature of it (secret).
+        session_id_sign: SessionIdSign,
+    },
+    /// A multisig renter: all member wallets, the threshold, and the members who sign.
+    Multisig {
+        /// Every member wallet, in the registered order.
+        wallets: Vec<String>,
+        /// Signatures required.
+        threshold: u16,
+        /// At least `threshold` member signers.
+        signers: Vec<Arc<dyn Signer>>,
+    },
+}
+
+impl Credentials {
+    /// A wallet signer.
+    pub fn signer(s: impl Signer + 'static) -> Self {
+        Credentials::Signer(Arc::new(s))
+    }
+
+    /// A session handed over by the renter.
+    pub fn session(session_id: SessionId, session_id_sign: SessionIdSign) -> Self {
+        Credentials::Session {
+            session_id,
+            session_id_sign,
+        }
+    }
+
+    /// A multisig set.
+    pub fn multisig(wallets: Vec<String>, threshold: u16, signers: Vec<Arc<dyn Signer>>) -> Self {
+        Credentials::Multisig {
+            wallets,
+            threshold,
+            signers,
+        }
+    }
+
+    /// True when no credential is configured.
+    pub fn is_none(&self) -> bool {
+        matches!(self, Credentials::None)
+    }
+
+    /// Produces the wire credential (signing fresh nonces where needed).
+    pub fn credential(&self) -> Result<Credential, Error> {
+        Ok(match self {
+            Credentials::None => Credential::None,
+            Credentials::Signer(s) => dbc_sign::wallet_credential(s.as_ref())?,
+            Credentials::Session {
+                session_id,
+                session_id_sign,
+            } => Credential::session(session_id.clone(), session_id_sign.clone()),
+            Credentials::Multisig {
+                wallets,
+                threshold,
+                signers,
+            } => {
+                let mut b = MultisigBuilder::new(wallets.clone(), *threshold);
+                for s in signers {
+                    b = b.signer(s.as_ref());
+                }
+                b.build()?
+            }
+        })
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::None => f.write_str("Credentials::None"),
+            Credentials::Signer(s) => write!(f, "Credentials::Signer({})", s.address()),
+            Credentials::Session { session_id, .. } => {
+                write!(f, "Credentials::Session {{ session_id: {session_id}, session_id_sign: ** redacted ** }}")
+            }
+            Credentials::Multisig {
+                wallets, threshold, ..
+            } => write!(
+                f,
+                "Credentials::Multisig {{ wallets: {wallets:?}, threshold: {threshold} }}"
+            ),
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! Errors of the typed client: every failure says what happened and what to do.
+
+use dbc_types::models::CreateVm;
+use dbc_types::{NodeId, TaskId, ValidationError};
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+pub use dbc_sign::SignError;
+pub use dbc_transport::TransportError;
+
+/// What a node's error message means, recognised from its text (spec §3, §5.6, §7, §8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// `check authority failed: nonce check failed` where the signature we sent does not verify.
+    SignatureInvalid {
+        /// The signature verifies over `<Bytes>…</Bytes>` (a browser-extension signature).
+        bytes_wrapped: bool,
+    },
+    /// `nonce check failed` although the signature verifies locally: the nonce was used before.
+    NonceReused,
+    /// `machine is not be rented`.
+    MachineNotRented,
+    /// `wallet not rented`: the signer is not the renter.
+    WalletNotRenter,
+    /// `session_id is invalid`.
+    SessionInvalid,
+    /// `machine has already expired`.
+    RentExpired,
+    /// `not in verify time` (committee verifiers).
+    NotInVerifyTime,
+    /// `check authority failed` for another reason (e.g. verifier on a renter-only endpoint).
+    AuthorityFailed,
+    /// A port is used by another running VM.
+    PortConflict {
+        /// The port, when the message names it.
+        port: Option<u16>,
+    },
+    /// Not enough CPU, memory, disk or GPUs.
+    ResourceExhausted {
+        /// `cpu`, `mem`, `disk` or `gpu`.
+        resource: String,
+    },
+    /// `task not exist` / `task_id not exist`.
+    TaskNotFound,
+    /// `task is <state>`: the VM is in the wrong state for this operation.
+    TaskWrongState {
+        /// The libvirt state the node reported.
+        state: String,
+    },
+    /// `create node request failed`: the node id is unknown to the client node or offline.
+    NodeUnknown,
+    /// `<op> timeout` (HTTP 500): the GPU node did not answer in 30 s; the outcome is unknown.
+    OperationTimeout,
+    /// `… please try again in a minute`.
+    RetryLater,
+    /// A parameter was rejected (errcode -25 or a validation message from the node).
+    InvalidParams,
+    /// Anything else.
+    Other,
+}
+
+impl ErrorKind {
+    /// Classifies a node message.
+    pub fn classify(http_status: u16, errcode: i64, message: &str) -> ErrorKind {
+        let m = message;
+        if m.contains("nonce check failed") {
+            return ErrorKind::SignatureInvalid {
+                bytes_wrapped: false,
+            };
+        }
+        if m.contains("machine is not be rented") {
+            return ErrorKind::MachineNotRented;
+        }
+        if m.contains("wallet not rented") {
+            return ErrorKind::WalletNotRenter;
+        }
+        if m.contains("session_id is invalid") {
+            return ErrorKind::SessionInvalid;
+        }
+        if m.contains("machine has already expired") {
+            return ErrorKind::RentExpired;
+        }
+        if m.contains("not in verify time") {
+            return ErrorKind::NotInVerifyTime;
+        }
+        if m.starts_with("check authority failed") {
+            return ErrorKind::AuthorityFailed;
+        }
+        if m.contains("create node request failed") {
+            return ErrorKind::NodeUnknown;
+        }
+        if m.starts_with("port conflict")
+            || m.contains("has been used")
+            || (m.starts_with("check ") && m.ends_with("_port failed"))
+        {
+            let port = m
+                .rsplit(|c: char| !c.is_ascii_digit())
+                .find(|s| !s.is_empty())
+                .and_then(|s| s.parse().ok());
+            return ErrorKind::PortConflict { port };
+        }
+        for (needle, res) in [
+            ("allocate cpu failed", "cpu"),
+            ("cpu count exceeds", "cpu"),
+            ("check cpu failed", "cpu"),
+            ("allocate mem failed", "mem"),
+            ("allocate memory failed", "mem"),
+            ("check memory failed", "mem"),
+            ("allocate disk failed", "disk"),
+            ("have no enough space", "disk"),
+            ("allocate gpu failed", "gpu"),
+            ("gpu_count exceeds number of leases", "gpu"),
+            ("check gpu failed", "gpu"),
+        ] {
+            if m.contains(needle) {
+                return ErrorKind::ResourceExhausted {
+                    resource: res.to_owned(),
+                };
+            }
+        }
+        if m == "task not exist" || m == "task_id not exist" {
+            return ErrorKind::TaskNotFound;
+        }
+        if let Some(state) = m.strip_prefix("task is ") {
+            return ErrorKind::TaskWrongState {
+                state: state.to_owned(),
+            };
+        }
+        if http_status == 500 && m.ends_with(" timeout") {
+            return ErrorKind::OperationTimeout;
+        }
+        if m.contains("please try again in a minute") {
+            return ErrorKind::RetryLater;
+        }
+        if errcode == -25 || (errcode == 1 && (m.contains("invalid") || m.contains("is empty"))) {
+            return ErrorKind::InvalidParams;
+        }
+        ErrorKind::Other
+    }
+
+    /// A one-line hint: what to do about it.
+    pub fn hint(&self) -> Option<&'static str> {
+        Some(match self {
+            ErrorKind::SignatureInvalid { bytes_wrapped: true } => {
+                "the signature was made over `<Bytes>…</Bytes>` (a browser wallet extension does that); DBC nodes verify the raw nonce bytes: sign with dbc-sign or `dbc sign`"
+            }
+            ErrorKind::SignatureInvalid { bytes_wrapped: false } => {
+                "the signature does not verify for this wallet and nonce: check the key matches the wallet address, and sign the raw nonce bytes (context `substrate`)"
+            }
+            ErrorKind::NonceReused => "the node has seen this nonce before: every request needs a fresh nonce (dbc-rs generates one per call and per retry)",
+            ErrorKind::MachineNotRented => "the machine is online but not rented on chain: rent it first (or pick a rented node)",
+            ErrorKind::WalletNotRenter => "this wallet (or multisig account) is not the renter of the machine / rent order: use the renter's key, or pass the right rent_order",
+            ErrorKind::SessionInvalid => "the session_id is unknown on this node or session_id_sign does not verify: fetch a new one with `session_id` using the renter's wallet signature",
+            ErrorKind::RentExpired => "the rent order has ended: renew the rental on chain",
+            ErrorKind::NotInVerifyTime => "committee verifiers may act only inside their verification windows",
+            ErrorKind::AuthorityFailed => "the node refused this identity for this endpoint (e.g. verifiers cannot use renter-only endpoints)",
+            ErrorKind::PortConflict { .. } => "another running VM on this node uses that port: choose a different ssh/rdp/vnc port",
+            ErrorKind::ResourceExhausted { .. } => "the node (or your rent order) does not have that much free: ask for fewer resources or stop other VMs",
+            ErrorKind::TaskNotFound => "no such task on this node for this identity: list tasks to see the ids",
+            ErrorKind::TaskWrongState { .. } => "the VM is in the wrong state for this operation: check its status and wait for transitions to finish",
+            ErrorKind::NodeUnknown => "the client node does not know this node id or it is offline: check the id (`dbc node list`) and that the node is online",
+            ErrorKind::OperationTimeout => "the GPU node did not answer within 30 s; the operation may still happen: re-read state (list/details) before retrying",
+            ErrorKind::RetryLater => "the node is cleaning up foreign VMs: try again in a minute",
+            ErrorKind::InvalidParams => "a parameter was rejected: see the message for which one",
+            ErrorKind::Other => return None,
+        })
+    }
+}
+
+/// Every failure of a client call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The node (or the client node) answered with an error.
+    Api {
+        /// Registry name of the endpoint.
+        endpoint: &'static str,
+        /// HTTP status (200 for GPU-node errors, 400/404/500 for client-node errors).
+        http_status: u16,
+        /// The reply's errcode.
+        errcode: i64,
+        /// The reply's message, verbatim.
+        message: String,
+        /// What it means.
+        kind: ErrorKind,
+    },
+    /// The request did not complete at the HTTP level.
+    Transport {
+        /// Registry name of the endpoint.
+        endpoint: &'static str,
+        /// The transport's error.
+        source: TransportError,
+    },
+    /// The reply was not what the endpoint promises.
+    Decode {
+        /// Registry name of the endpoint.
+        endpoint: &'static str,
+        /// HTTP status.
+        http_status: u16,
+        /// serde's explanation.
+        reason: String,
+        /// The start of the body.
+        body_excerpt: String,
+    },
+    /// The request would be rejected; nothing was sent.
+    Validation(ValidationError),
+    /// Signing failed; nothing was sent.
+    Sign(SignError),
+    /// A create whose outcome is unknown (timeout). Do **not** create again blindly: call
+    /// `tasks().reconcile_create(&spec, started_at)` to find the VM if it was created.
+    CreateOutcomeUnknown {
+        /// The node.
+        node: NodeId,
+        /// What was asked for.
+        spec: Box<CreateVm>,
+        /// When the request was sent.
+        started_at: SystemTime,
+        /// What made the outcome unknown.
+        cause: Box<Error>,
+    },
+    /// `wait_for` gave up.
+    WaitTimeout {
+        /// The task.
+        task_id: TaskId,
+        /// Last status seen.
+        last_status: String,
+        /// How long it waited.
+        waited: Duration,
+    },
+    /// The task reached an `… error` status while waiting.
+    TaskFailed {
+        /// The task.
+        task_id: TaskId,
+        /// The status.
+        status: String,
+    },
+    /// The client was misconfigured.
+    Config(String),
+}
+
+impl Error {
+    /// The recognised kind of an [`Error::Api`] (or of the cause of an unknown create).
+    pub fn kind(&self) -> Option<&ErrorKind> {
+        match self {
+            Error::Api { kind, .. } => Some(kind),
+            Error::CreateOutcomeUnknown { cause, .. } => cause.kind(),
+            _ => None,
+        }
+    }
+
+    /// The one-line hint, if any.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Api { kind, .. } => kind.hint(),
+            Error::Transport { source, .. } if source.is_outcome_unknown() => {
+                Some("the request may have been executed: re-read state before retrying")
+            }
+            Error::Transport { source, .. } if source.is_connect_failure() => {
+                Some("is the client node running and the URL right (http://HOST:PORT)?")
+            }
+            Error::CreateOutcomeUnknown { .. } => {
+                Some("the VM may have been created: reconcile by listing tasks (tasks().reconcile_create) before creating again")
+            }
+            Error::WaitTimeout { .. } => Some("creation can take up to ~50 minutes on a real node: wait longer or check the node"),
+            Error::TaskFailed { .. } => Some("see `logs` for the reason; the task can be deleted or started again"),
+            _ => None,
+        }
+    }
+
+    /// True for HTTP-level failures (unreachable, timeout, reset).
+    pub fn is_transport(&self) -> bool {
+        match self {
+            Error::Transport { .. } => true,
+            Error::CreateOutcomeUnknown { cause, .. } => cause.is_transport(),
+            _ => false,
+        }
+    }
+
+    /// A process exit code: 1 API or verification failure, 2 usage/config/validation, 3 transport.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Validation(_) | Error::Config(_) | Error::Sign(_) => 2,
+            e if e.is_transport() => 3,
+            _ => 1,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api {
+                endpoint,
+                http_status,
+                errcode,
+                message,
+                ..
+            } => write!(f, "{endpoint}: errcode {errcode} (HTTP {http_status}): {message}")?,
+            Error::Transport { endpoint, source } => write!(f, "{endpoint}: {source}")?,
+            Error::Decode {
+                endpoint,
+                http_status,
+                reason,
+                body_excerpt,
+            } => write!(f, "{endpoint}: undecodable reply (HTTP {http_status}): {reason}; body starts: {body_excerpt:?}")?,
+            Error::Validation(e) => write!(f, "not sent: {e}")?,
+            Error::Sign(e) => write!(f, "not sent: signing failed: {e}")?,
+            Error::CreateOutcomeUnknown { node, cause, .. } => {
+                write!(f, "create on node {node}: outcome unknown ({cause})")?
+            }
+            Error::WaitTimeout {
+                task_id,
+                last_status,
+                waited,
+            } => write!(f, "task {task_id} still `{last_status}` after {}s", waited.as_secs())?,
+            Error::TaskFailed { task_id, status } => write!(f, "task {task_id} ended in status `{status}`")?,
+            Error::Config(m) => write!(f, "configuration: {m}")?,
+        }
+        if let Some(h) = self.hint() {
+            write!(f, " — hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            Error::Validation(e) => Some(e),
+            Error::Sign(e) => Some(e),
+            Error::CreateOutcomeUnknown { cause, .. } => Some(cause.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(e: ValidationError) -> Self {
+        Error::Validation(e)
+    }
+}
+
+impl From<SignError> for Error {
+    fn from(e: SignError) -> Self {
+        Error::Sign(e)
+    }
+}

@@ -1,0 +1,251 @@
+//! VM creation (never duplicated), reconciliation, listing and waiting.
+
+use crate::error::{Error, ErrorKind};
+use crate::resources::{Task, Tasks};
+use dbc_types::endpoint::NoParams;
+use dbc_types::models::{CreateVm, Empty, OsFamily, TaskDetails, TaskStatus, TaskSummary};
+use dbc_types::registry as r;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// True when a failed create may nevertheless have created the VM.
+fn outcome_unknown(e: &Error) -> bool {
+    match e {
+        Error::Transport { source, .. } => source.is_outcome_unknown(),
+        Error::Api {
+            kind, http_status, ..
+        } => *kind == ErrorKind::OperationTimeout || *http_status >= 500,
+        Error::Decode { .. } => true,
+        _ => false,
+    }
+}
+
+impl Tasks<'_> {
+    /// The caller's VMs on this node.
+    pub async fn list(&self) -> Result<Vec<TaskSummary>, Error> {
+        self.c
+            .call::<r::TasksList>(Some(&self.node), &NoParams, Empty {})
+            .await
+    }
+
+    /// Creates a VM. The reply arrives at once with status `creating`; poll with
+    /// [`Task::wait_running`].
+    ///
+    /// Never retried. When the outcome is unknown (request timeout, `create task timeout`, a
+    /// broken reply) the error is [`Error::CreateOutcomeUnknown`], which carries the spec and
+    /// the start time for [`Tasks::reconcile_create`]. Do not simply create again: the first
+    /// VM may exist and hold the ports and GPUs.
+    pub async fn create(&self, spec: CreateVm) -> Result<TaskSummary, Error> {
+        let started_at = SystemTime::now();
+        match self
+            .c
+            .call::<r::TaskCreate>(Some(&self.node), &NoParams, spec.clone())
+            .await
+        {
+            Ok(t) => Ok(t),
+            Err(e) if outcome_unknown(&e) => Err(Error::CreateOutcomeUnknown {
+                node: self.node.clone(),
+                spec: Box::new(spec),
+                started_at,
+                cause: Box::new(e),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Finds the VM a create with an unknown outcome produced, by listing the caller's tasks
+    /// and matching the custom `task_id` (exact), else `desc`, creation time (not earlier than a
+    /// day before `since`, the node's clock zone being unknown) and the VNC / SSH / RDP ports
+    /// from the details. `Ok(None)` means no such VM exists (yet): it is then safe to create
+    /// again once the node has had time to act (a real node may still be authorising for ~20 s).
+    pub async fn reconcile_create(
+        &self,
+        spec: &CreateVm,
+        since: SystemTime,
+    ) -> Result<Option<TaskSummary>, Error> {
+        let list = self.list().await?;
+        if let Some(id) = &spec.task_id {
+            return Ok(list.into_iter().find(|t| t.task_id.as_str() == id));
+        }
+        let desc = spec.desc.clone().unwrap_or_default();
+        let floor = since
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs().saturating_sub(24 * 3600))
+            .unwrap_or(0);
+        for t in list.into_iter().rev() {
+            if t.desc != desc {
+                continue;
+            }
+            if let Some(secs) = parse_node_time(&t.create_time) {
+                if secs < floor {
+                    continue;
+                }
+            }
+            let task = Task {
+                c: self.c,
+                node: self.node.clone(),
+                id: t.task_id.clone(),
+            };
+            let d = match task.info().await {
+                Ok(d) => d,
+                Err(Error::Api {
+                    kind: ErrorKind::TaskNotFound,
+                    ..
+                }) => continue,
+                Err(e) => return Err(e),
+            };
+            if ports_match(spec, &d) {
+                return Ok(Some(t));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn ports_match(spec: &CreateVm, d: &TaskDetails) -> bool {
+    if d.vnc_port != spec.vnc_port {
+        return false;
+    }
+    match spec.operation_system.unwrap_or_default() {
+        OsFamily::Linux => spec.ssh_port.is_none() || d.ssh_port == spec.ssh_port,
+        OsFamily::Windows => spec.rdp_port.is_none() || d.rdp_port == spec.rdp_port,
+    }
+}
+
+/// Parses `YYYY-MM-DD HH:MM:SS` as seconds since the epoch (as if UTC).
+pub(crate) fn parse_node_time(s: &str) -> Option<u64> {
+    let (date, time) = s.split_once(' ')?;
+    let mut d = date.splitn(3, '-').map(|x| x.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.splitn(3, ':').map(|x| x.parse::<i64>().ok());
+    let (hh, mm, ss) = (t.next()??, t.next()??, t.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()
+}
+
+/// Progress callback of [`WaitOptions`]: each observed status and the time waited so far.
+pub type ProgressFn = Arc<dyn Fn(&TaskStatus, Duration) + Send + Sync>;
+
+/// How to wait for a VM status.
+#[derive(Clone)]
+pub struct WaitOptions {
+    /// Give up after this long (default 60 min: a real creation can take ~50 min).
+    pub timeout: Duration,
+    /// Time between polls (default 5 s).
+    pub poll_interval: Duration,
+    /// Called after every poll.
+    pub on_progress: Option<ProgressFn>,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            timeout: Duration::from_secs(60 * 60),
+            poll_interval: Duration::from_secs(5),
+            on_progress: None,
+        }
+    }
+}
+
+impl fmt::Debug for WaitOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitOptions")
+            .field("timeout", &self.timeout)
+            .field("poll_interval", &self.poll_interval)
+            .field("on_progress", &self.on_progress.is_some())
+            .finish()
+    }
+}
+
+impl Task<'_> {
+    /// Polls the details until `pred` accepts the status. Stops early with
+    /// [`Error::TaskFailed`] on an `… error` status that `pred` does not accept, and with
+    /// [`Error::WaitTimeout`] after `opts.timeout`.
+    pub async fn wait_for<F>(&self, pred: F, opts: WaitOptions) -> Result<TaskDetails, Error>
+    where
+        F: Fn(&TaskStatus) -> bool,
+    {
+        let start = Instant::now();
+        loop {
+            let d = self.info().await?;
+            let waited = start.elapsed();
+            if let Some(cb) = &opts.on_progress {
+                cb(&d.status, waited);
+            }
+            if pred(&d.status) {
+                return Ok(d);
+            }
+            if d.status.is_error() {
+                return Err(Error::TaskFailed {
+                    task_id: self.id.clone(),
+                    status: d.status.to_string(),
+                });
+            }
+            if waited + opts.poll_interval > opts.timeout {
+                return Err(Error::WaitTimeout {
+                    task_id: self.id.clone(),
+                    last_status: d.status.to_string(),
+                    waited,
+                });
+            }
+            tokio::time::sleep(opts.poll_interval).await;
+        }
+    }
+
+    /// Waits until the VM is `running` (stops early on `create error` and the like).
+    pub async fn wait_running(&self, opts: WaitOptions) -> Result<TaskDetails, Error> {
+        self.wait_for(TaskStatus::is_running, opts).await
+    }
+
+    /// Waits until the VM has disappeared (after `delete`).
+    pub async fn wait_deleted(&self, opts: WaitOptions) -> Result<(), Error> {
+        let start = Instant::now();
+        loop {
+            match self.info().await {
+                Err(Error::Api {
+                    kind: ErrorKind::TaskNotFound,
+                    ..
+                }) => return Ok(()),
+                Err(e) => return Err(e),
+                Ok(d) => {
+                    let waited = start.elapsed();
+                    if let Some(cb) = &opts.on_progress {
+                        cb(&d.status, waited);
+                    }
+                    if waited + opts.poll_interval > opts.timeout {
+                        return Err(Error::WaitTimeout {
+                            task_id: self.id.clone(),
+                            last_status: d.status.to_string(),
+                            waited,
+                        });
+                    }
+                }
+            }
+            tokio::time::sleep(opts.poll_interval).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_node_time;
+
+    #[test]
+    fn node_time_parses() {
+        assert_eq!(parse_node_time("1970-01-01 00:00:10"), Some(10));
+        assert_eq!(parse_node_time("2024-11-25 16:03:27"), Some(1_732_550_607));
+        assert_eq!(parse_node_time("garbage"), None);
+        assert_eq!(parse_node_time("2024-13-01 00:00:00"), None);
+    }
+}
