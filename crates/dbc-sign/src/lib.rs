@@ -20,8 +20,24 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Secrets (key material, phrases, seeds) are zeroized on drop and never shown by `Debug`,
-//! `Display` or error messages.
+//! What is here:
+//!
+//! * keys: [`Keypair::from_suri`] (seeds, BIP39 phrases, `//hard`/`/soft` junctions,
+//!   `///password`, dev accounts such as `//Alice`), [`Keypair::from_keystore_json`]
+//!   (polkadot-js account exports), [`Keypair::generate`]; anything else that can sign
+//!   implements [`Signer`];
+//! * nonces: `Nonce::generate()` with [`NonceExt`] in scope (Base58Check of a UUID v4, like
+//!   DBC's `sign_tool`), [`nonce_from_uuid_bytes`], [`decode_nonce`];
+//! * credentials: [`wallet_credential`], [`session_credential`], [`MultisigBuilder`];
+//! * checks: [`verify`], [`verify_detailed`] (which recognises signatures that browser
+//!   extensions wrap in `<Bytes>…</Bytes>`), [`decode_address`], [`encode_address`],
+//!   [`multisig_address`].
+//!
+//! Secrets (key material, phrases, seeds, passwords) are zeroized on drop and never shown by
+//! `Debug`, `Display` or error messages. One limitation: a [`Signer`] returns its signature as a
+//! plain [`dbc_types::SignatureHex`], so the intermediate copy of a session signature (which
+//! [`session_credential`] then wraps in the zeroizing [`dbc_types::SessionIdSign`]) is not
+//! zeroized.
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod address;
