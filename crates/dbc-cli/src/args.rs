@@ -974,6 +974,7 @@ pub enum BareMetalCmd {
     },
     /// IPMI power control
     #[command(
+        allow_missing_positional = true,
         after_help = "Examples:\n  dbc bare-metal power $NODE status\n  dbc bare-metal power $NODE on"
     )]
     Power {
@@ -985,7 +986,10 @@ pub enum BareMetalCmd {
         command: PowerArg,
     },
     /// IPMI boot device
-    #[command(after_help = "Examples:\n  dbc bare-metal bootdev $NODE pxe")]
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc bare-metal bootdev $NODE pxe"
+    )]
     Bootdev {
         #[command(flatten)]
         #[allow(missing_docs)]
@@ -1048,4 +1052,80 @@ pub struct DemoArgs {
     /// Simulator seed
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    fn leaves(cmd: &clap::Command, path: String, out: &mut Vec<(String, bool)>) {
+        let has = cmd
+            .get_after_help()
+            .map(|h| h.to_string().contains("Examples:"))
+            .unwrap_or(false);
+        out.push((path.clone(), has));
+        for sc in cmd.get_subcommands() {
+            leaves(sc, format!("{path} {}", sc.get_name()), out);
+        }
+    }
+
+    #[test]
+    fn every_command_has_examples() {
+        let mut all = Vec::new();
+        leaves(&Cli::command(), "dbc".into(), &mut all);
+        let groups = [
+            "dbc key",
+            "dbc multisig",
+            "dbc node",
+            "dbc vm",
+            "dbc image",
+            "dbc snapshot",
+            "dbc disk",
+            "dbc lan",
+            "dbc monitor",
+            "dbc peers",
+            "dbc rent-orders",
+            "dbc bare-metal",
+            "dbc deeplink",
+            "dbc config",
+            "dbc sim",
+        ];
+        let missing: Vec<&String> = all
+            .iter()
+            .filter(|(p, has)| !has && !groups.contains(&p.as_str()))
+            .map(|(p, _)| p)
+            .collect();
+        assert!(missing.is_empty(), "commands without examples: {missing:?}");
+        assert!(all.len() > 60, "{}", all.len());
+    }
+
+    #[test]
+    fn optional_node_positional() {
+        let c = Cli::try_parse_from(["dbc", "vm", "info", "TASK1"]).map_err(|e| e.to_string());
+        match c.map(|c| c.command) {
+            Ok(Command::Vm(VmCmd::Info(t))) => {
+                assert_eq!(t.node, None);
+                assert_eq!(t.task, "TASK1");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let c = Cli::try_parse_from(["dbc", "vm", "info", "N", "T", "--json"])
+            .map_err(|e| e.to_string());
+        match c {
+            Ok(Cli {
+                command: Command::Vm(VmCmd::Info(t)),
+                global,
+            }) => {
+                assert_eq!(t.node.as_deref(), Some("N"));
+                assert!(global.json);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
 }

@@ -30,6 +30,7 @@ mod wait;
 
 use clap::Parser;
 use std::ffi::OsString;
+use std::io::IsTerminal;
 
 pub use error::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE};
 
@@ -47,6 +48,7 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(verbose >= 2)
         .try_init();
 }

@@ -3,7 +3,6 @@
 
 use crate::error::{CliError, CliResult};
 use serde::Serialize;
-use serde_json::{Map, Value};
 use std::io::Write;
 
 /// Where command results go.
@@ -21,9 +20,7 @@ impl Output {
                 .map_err(|e| CliError::Failed(format!("cannot encode the result as JSON: {e}")))?;
             println_stdout(&text)
         } else {
-            let v = serde_json::to_value(value)
-                .map_err(|e| CliError::Failed(format!("cannot render the result: {e}")))?;
-            println_stdout(render(&v).trim_end_matches('\n'))
+            println_stdout(render_value(value)?.trim_end_matches('\n'))
         }
     }
 
@@ -36,14 +33,14 @@ impl Output {
         if self.json || human_extra.is_empty() {
             return self.emit(value);
         }
-        let v = serde_json::to_value(value)
+        let v = Ordered::from_serialize(value)
             .map_err(|e| CliError::Failed(format!("cannot render the result: {e}")))?;
         let mut rows: Vec<(String, String)> = human_extra
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
             .collect();
         match &v {
-            Value::Object(m) => flatten_into("", m, &mut rows),
+            Ordered::Object(m) => flatten_into("", m, &mut rows),
             other => rows.push(("value".into(), scalar(other))),
         }
         println_stdout(kv(&rows).trim_end_matches('\n'))
@@ -81,18 +78,124 @@ pub fn note(text: &str) {
     let _ = writeln!(err, "{text}");
 }
 
-/// Human rendering of any JSON value.
-pub fn render(v: &Value) -> String {
+/// A JSON value that keeps object members in their serialisation order (so human output
+/// follows the struct's field order, not the alphabet).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ordered {
+    /// `null`
+    Null,
+    /// Scalars, already as text (`true`, `42`, `text`).
+    Scalar(String),
+    /// An array.
+    Array(Vec<Ordered>),
+    /// An object, members in order.
+    Object(Vec<(String, Ordered)>),
+}
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(v.to_string()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(v))
+            }
+            fn visit_unit<E>(self) -> Result<Ordered, E> {
+                Ok(Ordered::Null)
+            }
+            fn visit_none<E>(self) -> Result<Ordered, E> {
+                Ok(Ordered::Null)
+            }
+            fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> Result<Ordered, D2::Error> {
+                serde::Deserialize::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = a.next_element()? {
+                    v.push(x);
+                }
+                Ok(Ordered::Array(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut v = Vec::new();
+                while let Some((k, x)) = a.next_entry::<String, Ordered>()? {
+                    v.push((k, x));
+                }
+                Ok(Ordered::Object(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Ordered {
+    /// Converts any serialisable value, keeping member order.
+    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Ordered, serde_json::Error> {
+        let text = serde_json::to_string(value)?;
+        serde_json::from_str(&text)
+    }
+    fn is_object(&self) -> bool {
+        matches!(self, Ordered::Object(_))
+    }
+    fn is_empty(&self) -> bool {
+        match self {
+            Ordered::Null => true,
+            Ordered::Array(a) => a.is_empty(),
+            Ordered::Object(o) => o.is_empty(),
+            Ordered::Scalar(_) => false,
+        }
+    }
+    fn get(&self, key: &str) -> Option<&Ordered> {
+        match self {
+            Ordered::Object(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// Human rendering of any serialisable value.
+pub fn render_value<T: Serialize + ?Sized>(value: &T) -> CliResult<String> {
+    let v = Ordered::from_serialize(value)
+        .map_err(|e| CliError::Failed(format!("cannot render the result: {e}")))?;
+    Ok(render(&v))
+}
+
+/// Human rendering: tables for lists, aligned key/value blocks for objects.
+pub fn render(v: &Ordered) -> String {
     match v {
-        Value::Array(items) => render_array(items),
-        Value::Object(m) => {
+        Ordered::Array(items) => render_array(items),
+        Ordered::Object(m) => {
             // `{"list_name": [...]}` (plus empty members) reads best as the table itself.
-            let non_empty: Vec<(&String, &Value)> =
-                m.iter().filter(|(_, v)| !is_empty(v)).collect();
-            if let [(_, Value::Array(items))] = non_empty.as_slice() {
+            let non_empty: Vec<&(String, Ordered)> =
+                m.iter().filter(|(_, v)| !v.is_empty()).collect();
+            if let [(_, Ordered::Array(items))] = non_empty.as_slice() {
                 return render_array(items);
             }
-            if m.values().all(is_empty) && m.len() == 1 {
+            if non_empty.is_empty() && m.len() == 1 {
                 return "(none)".into();
             }
             let mut rows = Vec::new();
@@ -103,43 +206,35 @@ pub fn render(v: &Value) -> String {
     }
 }
 
-fn is_empty(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-        _ => false,
-    }
-}
-
-fn render_array(items: &[Value]) -> String {
+fn render_array(items: &[Ordered]) -> String {
     if items.is_empty() {
         return "(none)".into();
     }
-    if items.iter().all(Value::is_object) {
+    if items.iter().all(Ordered::is_object) {
         table(items)
     } else {
         items.iter().map(scalar).collect::<Vec<_>>().join("\n")
     }
 }
 
-/// A scalar as text; nested values as compact JSON.
-fn scalar(v: &Value) -> String {
+/// A scalar as text; lists of scalars comma separated; nested values as compact text.
+fn scalar(v: &Ordered) -> String {
     match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "-".into(),
-        Value::Array(a) if a.iter().all(|x| !x.is_object() && !x.is_array()) => {
-            if a.is_empty() {
-                "-".into()
-            } else {
-                a.iter().map(scalar).collect::<Vec<_>>().join(", ")
-            }
+        Ordered::Scalar(s) => s.clone(),
+        Ordered::Null => "-".into(),
+        Ordered::Array(a) if a.is_empty() => "-".into(),
+        Ordered::Array(a) => a.iter().map(scalar).collect::<Vec<_>>().join(", "),
+        Ordered::Object(m) => {
+            let inner: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}={}", scalar(v)))
+                .collect();
+            format!("{{{}}}", inner.join(" "))
         }
-        other => other.to_string(),
     }
 }
 
-fn flatten_into(prefix: &str, m: &Map<String, Value>, rows: &mut Vec<(String, String)>) {
+fn flatten_into(prefix: &str, m: &[(String, Ordered)], rows: &mut Vec<(String, String)>) {
     for (k, v) in m {
         let key = if prefix.is_empty() {
             k.clone()
@@ -147,11 +242,11 @@ fn flatten_into(prefix: &str, m: &Map<String, Value>, rows: &mut Vec<(String, St
             format!("{prefix}.{k}")
         };
         match v {
-            Value::Object(inner) if !inner.is_empty() => flatten_into(&key, inner, rows),
-            Value::Array(a) if a.iter().any(Value::is_object) => {
+            Ordered::Object(inner) if !inner.is_empty() => flatten_into(&key, inner, rows),
+            Ordered::Array(a) if a.iter().any(Ordered::is_object) => {
                 for (i, item) in a.iter().enumerate() {
                     match item {
-                        Value::Object(inner) => flatten_into(&format!("{key}[{i}]"), inner, rows),
+                        Ordered::Object(inner) => flatten_into(&format!("{key}[{i}]"), inner, rows),
                         other => rows.push((format!("{key}[{i}]"), scalar(other))),
                     }
                 }
@@ -180,21 +275,22 @@ pub fn kv(rows: &[(String, String)]) -> String {
     s
 }
 
-/// Column order: identifiers first, then the rest in the order met.
+/// Column order: identifiers first, then status, then the rest in field order.
 fn column_rank(name: &str) -> u8 {
     match name {
         "task_id" | "node_id" | "network_name" | "snapshot_name" | "image_name" | "image_name:"
-        | "name" | "id" => 0,
-        "status" => 1,
-        _ => 2,
+        | "id" => 0,
+        "name" => 1,
+        "status" => 2,
+        _ => 3,
     }
 }
 
-fn table(items: &[Value]) -> String {
+fn table(items: &[Ordered]) -> String {
     let mut cols: Vec<String> = Vec::new();
     for it in items {
-        if let Value::Object(m) = it {
-            for k in m.keys() {
+        if let Ordered::Object(m) = it {
+            for (k, _) in m {
                 if !cols.contains(k) {
                     cols.push(k.clone());
                 }
@@ -208,7 +304,11 @@ fn table(items: &[Value]) -> String {
             cols.iter()
                 .map(|c| {
                     let cell = it.get(c).map(scalar).unwrap_or_else(|| "-".into());
-                    let cell = cell.replace('\n', " ");
+                    let cell = if cell.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        cell.replace('\n', " ")
+                    };
                     if cell.chars().count() > 80 {
                         let mut t: String = cell.chars().take(77).collect();
                         t.push_str("...");
@@ -240,10 +340,8 @@ fn table(items: &[Value]) -> String {
         let mut s = String::new();
         for (i, c) in row.iter().enumerate() {
             let w = widths.get(i).copied().unwrap_or(0);
-            if i + 1 == row.len() {
-                s.push_str(c);
-            } else {
-                s.push_str(c);
+            s.push_str(c);
+            if i + 1 < row.len() {
                 s.push_str(&" ".repeat(w.saturating_sub(c.chars().count()) + 2));
             }
         }
@@ -262,6 +360,10 @@ fn table(items: &[Value]) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn render(v: &serde_json::Value) -> String {
+        render_value(v).unwrap_or_default()
+    }
 
     #[test]
     fn tables_for_lists_and_kv_for_objects() {
