@@ -102,7 +102,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
     let started = Instant::now();
     let url = sim.url().to_string();
     let node: NodeId = sim.rented_node().to_string().parse()?;
-    let renter = keypair_from_suri(&sim.renter_suri(), "the simulator's renter key")?;
+    let renter = keypair_from_suri(sim.renter_suri(), "the simulator's renter key")?;
     let renter_addr = renter.address();
     if !ctx.out.json {
         ctx.out

@@ -48,13 +48,12 @@ pub async fn wait_status(client: &Client, spec: WaitSpec<'_>) -> CliResult<TaskD
     let pb2 = pb.clone();
     let label2 = label.clone();
     let target2 = target.clone();
-    let on_progress: Arc<dyn Fn(&TaskStatus, Duration) + Send + Sync> =
-        Arc::new(move |s: &TaskStatus, elapsed: Duration| {
-            pb2.set_message(format!(
-                "{label2}: {s} ({}s, waiting for `{target2}`)",
-                elapsed.as_secs()
-            ));
-        });
+    let on_progress: dbc_api::ProgressFn = Arc::new(move |s: &TaskStatus, elapsed: Duration| {
+        pb2.set_message(format!(
+            "{label2}: {s} ({}s, waiting for `{target2}`)",
+            elapsed.as_secs()
+        ));
+    });
     let opts = WaitOptions {
         timeout: spec.timeout,
         poll_interval: spec.poll,

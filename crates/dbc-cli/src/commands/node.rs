@@ -2,6 +2,7 @@
 
 use super::{show, Ctx};
 use crate::args::NodeCmd;
+use crate::creds::{keypair_from_suri, read_secret_file};
 use crate::error::{CliError, CliResult};
 use crate::output::note;
 use dbc_sign::Signer;
@@ -36,10 +37,16 @@ pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
         NodeCmd::SessionId(n) => {
             let node = ctx.node(n.node.as_deref())?;
             let creds = ctx.creds.signature()?;
-            let renter = if ctx.global.multisig_wallets.is_empty() {
-                ctx.creds.keypair()?
-            } else {
-                None
+            // A multisig renter's session may be signed by any of its signers (spec §5.5).
+            let renter = match ctx.global.multisig_signer_file.first() {
+                Some(p) if !ctx.global.multisig_wallets.is_empty() => {
+                    let s = read_secret_file(p, "multisig signer SURI")?;
+                    Some(keypair_from_suri(
+                        &s,
+                        &format!("the signer file {}", p.display()),
+                    )?)
+                }
+                _ => ctx.creds.keypair()?,
             };
             let client = ctx.client(creds)?;
             let reply = client
