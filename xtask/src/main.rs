@@ -3,8 +3,10 @@
 //! Commands are dispatched by [`main`] through one `match`; adding a command is adding a module
 //! and one arm (plus a line in [`USAGE`]).
 
+mod bench;
 mod codegen;
 mod lint;
+mod soak;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,7 +19,12 @@ commands:
   codegen [--check]   write docs/api/endpoints.md and docs/api/openapi.json from the registry
                       (--check: only compare, exit 1 if the committed files are stale)
   lint                dependency rule, cargo fmt --check, clippy -D warnings, rustdoc -D warnings,
-                      cargo deny (if installed)
+                      cargo deny check bans licenses sources (if installed; policy in deny.toml)
+  bench [--quick]     run every benchmark; write target/bench/summary.json and the table in
+                      docs/benchmarks.md (--quick: smaller runs, < 5 min on 2 cores)
+  soak [--quick]      64 concurrent clients, mixed requests and VM create/delete against the
+                      simulator; checks errors, fds, RSS and leaks; updates docs/reliability.md
+                      (--requests N, --vms N; --quick: 10,000 requests, 1,000 VMs)
   help                show this message
 ";
 
@@ -36,6 +43,8 @@ fn main() -> ExitCode {
     let result = match cmd {
         "codegen" => codegen::run(rest),
         "lint" => lint::run(rest),
+        "bench" => bench::run(rest),
+        "soak" => soak::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
