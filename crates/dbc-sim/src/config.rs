@@ -122,6 +122,36 @@ pub struct NodeConfig {
     pub public_ip: String,
     /// libvirt major version (≥ 8 → VNC password = first 8 chars).
     pub libvirt_major: u32,
+    /// Bare-metal server details (for `kind = "bare_metal_server"`).
+    pub bare_metal: Option<BareMetalConfig>,
+}
+
+/// A bare-metal server as registered with its manager.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct BareMetalConfig {
+    /// Manager node id (64 hex); default: the first manager of the world.
+    pub manager: Option<String>,
+    /// UUID (letters, digits, `-`).
+    pub uuid: String,
+    /// IP address of the server.
+    pub ip: String,
+    /// Operating system text.
+    pub os: String,
+    /// Description.
+    pub description: String,
+    /// IPMI host.
+    pub ipmi_hostname: String,
+    /// IPMI user.
+    pub ipmi_username: String,
+    /// IPMI password.
+    pub ipmi_password: String,
+    /// IPMI port.
+    pub ipmi_port: Option<u16>,
+    /// DeepLink device id.
+    pub deeplink_device_id: Option<String>,
+    /// DeepLink device password.
+    pub deeplink_device_password: Option<String>,
 }
 
 impl Default for NodeConfig {
@@ -143,6 +173,7 @@ impl Default for NodeConfig {
             images: vec!["ubuntu.qcow2".into(), "windows.qcow2".into()],
             public_ip: "198.51.100.142".into(),
             libvirt_major: 8,
+            bare_metal: None,
         }
     }
 }

@@ -31,7 +31,8 @@ mod server;
 mod wire;
 
 pub use config::{
-    ImageServerConfig, MachineState, NodeConfig, NodeKind, RentOrderConfig, Renter, SimConfig,
+    BareMetalConfig, ImageServerConfig, MachineState, NodeConfig, NodeKind, RentOrderConfig,
+    Renter, SimConfig,
 };
 pub use dbc_types::NodeId;
 
@@ -204,6 +205,33 @@ impl SimBuilder {
                 public_ip: nc.public_ip.clone(),
                 world: Mutex::new(NodeWorld::new(id, nc.clone(), node_seed, delays)),
             });
+        }
+        // Bare-metal registries: servers are registered with their manager (default: the first one).
+        let first_manager = nodes
+            .iter()
+            .find(|n| n.kind == NodeKind::BareMetalManager)
+            .map(|n| n.id.clone());
+        let mut registries: HashMap<String, Vec<node::BmServer>> = HashMap::new();
+        for (slot, nc) in nodes.iter().zip(self.config.nodes.iter()) {
+            if nc.kind != NodeKind::BareMetalServer {
+                continue;
+            }
+            let bm = nc.bare_metal.clone().unwrap_or_default();
+            let rec = node::BmServer::from_config(&slot.id, &nc.public_ip, &bm);
+            slot.lock().bm_self = Some(rec.clone());
+            if let Some(m) = bm
+                .manager
+                .clone()
+                .map(|m| m.to_ascii_lowercase())
+                .or_else(|| first_manager.clone())
+            {
+                registries.entry(m).or_default().push(rec);
+            }
+        }
+        for slot in &nodes {
+            if let Some(list) = registries.remove(&slot.id) {
+                slot.lock().bm_registry = list;
+            }
         }
         let shared = Arc::new(Shared {
             nodes,

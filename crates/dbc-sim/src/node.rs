@@ -317,7 +317,10 @@ pub(crate) enum Op {
     LanCreate,
     LanDelete(String),
     RentOrders,
-    BareMetalList,
+    BareMetalList(Option<String>),
+    BareMetalAdd,
+    BareMetalDelete,
+    BareMetalModify(String),
     BareMetalPower,
     BareMetalBootdev,
     DeeplinkGet,
@@ -352,24 +355,18 @@ impl Op {
         self.auth() != AuthClass::NoCheck
     }
     fn vm_family(&self) -> bool {
-        use Op::*;
         !matches!(
             self,
-            NodeInfo(_)
-                | RentOrders
-                | SessionId
-                | FreeMemory
-                | BareMetalList
-                | BareMetalPower
-                | BareMetalBootdev
-                | DeeplinkGet
-                | DeeplinkSet
-        )
+            Op::NodeInfo(_) | Op::RentOrders | Op::SessionId | Op::FreeMemory
+        ) && !self.bare_metal_only()
     }
     fn bare_metal_only(&self) -> bool {
         matches!(
             self,
-            Op::BareMetalList
+            Op::BareMetalList(_)
+                | Op::BareMetalAdd
+                | Op::BareMetalDelete
+                | Op::BareMetalModify(_)
                 | Op::BareMetalPower
                 | Op::BareMetalBootdev
                 | Op::DeeplinkGet
@@ -480,6 +477,65 @@ pub(crate) struct NodeWorld {
     lans: Vec<Lan>,
     monitors: HashMap<String, Vec<String>>,
     delays: Delays,
+    /// This node's own bare-metal record (bare-metal servers).
+    pub(crate) bm_self: Option<BmServer>,
+    /// Registered servers (bare-metal managers).
+    pub(crate) bm_registry: Vec<BmServer>,
+}
+
+/// A bare-metal server record.
+#[derive(Debug, Clone)]
+pub(crate) struct BmServer {
+    pub node_id: String,
+    pub uuid: String,
+    pub ip: String,
+    pub os: String,
+    pub desc: String,
+    pub ipmi_hostname: String,
+    pub ipmi_username: String,
+    pub ipmi_password: String,
+    pub ipmi_port: Option<u16>,
+    pub dl_id: Option<String>,
+    pub dl_pw: Option<String>,
+    pub power_on: bool,
+}
+
+impl BmServer {
+    pub(crate) fn from_config(
+        node_id: &str,
+        public_ip: &str,
+        b: &crate::config::BareMetalConfig,
+    ) -> BmServer {
+        BmServer {
+            node_id: node_id.to_string(),
+            uuid: b.uuid.clone(),
+            ip: if b.ip.is_empty() {
+                public_ip.to_string()
+            } else {
+                b.ip.clone()
+            },
+            os: b.os.clone(),
+            desc: b.description.clone(),
+            ipmi_hostname: b.ipmi_hostname.clone(),
+            ipmi_username: b.ipmi_username.clone(),
+            ipmi_password: b.ipmi_password.clone(),
+            ipmi_port: b.ipmi_port,
+            dl_id: b.deeplink_device_id.clone(),
+            dl_pw: b.deeplink_device_password.clone(),
+            power_on: true,
+        }
+    }
+    fn power_status(&self) -> &'static str {
+        if self.power_on {
+            "Chassis Power is on <line> "
+        } else {
+            "Chassis Power is off <line> "
+        }
+    }
+}
+
+fn stars(s: &str) -> String {
+    "*".repeat(s.chars().count())
 }
 
 type NodeResult = Result<String, String>;
@@ -536,6 +592,8 @@ impl NodeWorld {
             lans: Vec::new(),
             monitors: HashMap::new(),
             delays,
+            bm_self: None,
+            bm_registry: Vec::new(),
         }
     }
 
@@ -742,6 +800,19 @@ impl NodeWorld {
         if kind == NodeKind::Compute && op.bare_metal_only() {
             return err(-3, "Not supported");
         }
+        if kind == NodeKind::BareMetalManager {
+            if let Some(r) = self.dispatch_manager(op, env, pre) {
+                return r;
+            }
+        }
+        if kind == NodeKind::BareMetalServer
+            && matches!(
+                op,
+                Op::BareMetalAdd | Op::BareMetalDelete | Op::BareMetalModify(_)
+            )
+        {
+            return err(-3, "Not supported");
+        }
         if kind == NodeKind::BareMetalManager && matches!(op, Op::NodeInfo(_) | Op::RentOrders) {
             return err(-3, "bare metal node has no machine info for now");
         }
@@ -823,12 +894,38 @@ impl NodeWorld {
                 self.lan_delete(caller.map(|c| c.identity).unwrap_or_default(), name)
             }
             Op::RentOrders => Ok(self.rent_orders_json()),
-            // Only reachable on bare-metal kinds; no full bare-metal manager model in this simulator.
-            Op::BareMetalList | Op::BareMetalPower | Op::DeeplinkGet | Op::DeeplinkSet => {
-                Err(err(-3, "Not supported"))
-            }
+            Op::BareMetalList(_) => Ok(self.bm_server_info(true)),
+            Op::BareMetalPower => self.bm_power(add),
             // DEFECT (spec §7.11, §10): bootdev always answers "bare metal client not existed".
             Op::BareMetalBootdev => Err(err(-3, "bare metal client not existed")),
+            Op::DeeplinkGet => match &self.bm_self {
+                Some(b) if b.dl_id.is_some() => Ok(Reply::node_ok_raw(&format!(
+                    "{{\"device_id\":\"{}\",\"device_password\":\"{}\"}}",
+                    b.dl_id.as_deref().unwrap_or(""),
+                    b.dl_pw.as_deref().unwrap_or("")
+                ))),
+                _ => Err(err(1, "node id not existed")),
+            },
+            Op::DeeplinkSet => {
+                let id = add_str(add, "device_id");
+                let pw = add_str(add, "device_password");
+                if id.is_none() && pw.is_none() {
+                    return err(-3, "invalid device");
+                }
+                if let Some(b) = self.bm_self.as_mut() {
+                    if id.is_some() {
+                        b.dl_id = id;
+                    }
+                    if pw.is_some() {
+                        b.dl_pw = pw;
+                    }
+                }
+                Ok(err(0, "ok"))
+            }
+            // Manager-only operations never reach this point (handled in `dispatch_manager`).
+            Op::BareMetalAdd | Op::BareMetalDelete | Op::BareMetalModify(_) => {
+                Err(err(-3, "Not supported"))
+            }
         };
         match r {
             Ok(s) | Err(s) => s,
@@ -2346,6 +2443,230 @@ impl NodeWorld {
         }
         self.lans.remove(i);
         Ok(err(0, "ok"))
+    }
+
+    // ---------------------------------------------------------------- bare metal
+
+    /// Bare-metal server info (§7.11, forwarded to a server id).
+    fn bm_server_info(&self, with_power: bool) -> String {
+        let Some(b) = &self.bm_self else {
+            return err(-3, "get bare metal node info failed");
+        };
+        let mut s = format!(
+            "{{\"version\":\"{}\",\"ip\":\"{}\",\"os\":\"{}\",\"description\":\"{}\"",
+            self.cfg.version, b.ip, b.os, b.desc
+        );
+        if with_power {
+            let _ = write!(s, ",\"power_status\":\"{}\"", b.power_status());
+        }
+        if let Some(id) = &b.dl_id {
+            let _ = write!(
+                s,
+                ",\"deeplink_device_id\":\"{}\",\"deeplink_device_password\":\"{}\"",
+                id,
+                b.dl_pw.as_deref().unwrap_or("")
+            );
+        }
+        s.push('}');
+        Reply::node_ok_raw(&s)
+    }
+
+    fn bm_power(&mut self, add: &Value) -> NodeResult {
+        let cmd = add_str(add, "command").unwrap_or_default();
+        let Some(b) = self.bm_self.as_mut() else {
+            return Err(err(-3, "get bare metal node info failed"));
+        };
+        let out = match cmd.as_str() {
+            "on" => {
+                b.power_on = true;
+                b.dl_pw = None;
+                "Chassis Power Control: Up/On <line> "
+            }
+            "off" => {
+                b.power_on = false;
+                b.dl_pw = None;
+                "Chassis Power Control: Down/Off <line> "
+            }
+            "reset" => "Chassis Power Control: Reset <line> ",
+            "status" => b.power_status(),
+            _ => return Err(err(-3, "invalid command")),
+        };
+        Ok(err(0, out))
+    }
+
+    /// Manager-side key check: `wallet` must be this node's id with a valid, fresh signature.
+    fn manager_key_ok(&mut self, env: &Env, pre: &PreAuth) -> bool {
+        env.wallet.eq_ignore_ascii_case(&self.id) && self.nonce_check_single(env, pre)
+    }
+
+    /// Operations answered by a bare-metal manager; `None` = not a manager operation.
+    fn dispatch_manager(&mut self, op: &Op, env: &Env, pre: &PreAuth) -> Option<String> {
+        let add = &env.additional;
+        Some(match op {
+            Op::BareMetalList(filter) => {
+                let unmasked = self.manager_key_ok(env, pre);
+                let list: Vec<&BmServer> = self
+                    .bm_registry
+                    .iter()
+                    .filter(|b| {
+                        filter
+                            .as_deref()
+                            .is_none_or(|f| f == b.node_id || f == b.uuid)
+                    })
+                    .take(51)
+                    .collect();
+                let one = list.len() == 1;
+                let items: Vec<String> = list
+                    .iter()
+                    .map(|b| {
+                        let m = |v: &str| if unmasked { v.to_string() } else { stars(v) };
+                        let key = "0".repeat(64);
+                        let mut s = format!(
+                            "{{\"node_id\":\"{}\",\"node_private_key\":\"{}\",\"uuid\":\"{}\",\"ip\":\"{}\",\"os\":\"{}\",\"description\":\"{}\",\"ipmi_hostname\":\"{}\",\"ipmi_username\":\"{}\",\"ipmi_password\":\"{}\"",
+                            b.node_id,
+                            m(&key),
+                            b.uuid,
+                            b.ip,
+                            b.os,
+                            b.desc,
+                            b.ipmi_hostname,
+                            m(&b.ipmi_username),
+                            m(&b.ipmi_password)
+                        );
+                        if let Some(p) = b.ipmi_port {
+                            let _ = write!(s, ",\"ipmi_port\":{p}");
+                        }
+                        if one {
+                            let _ = write!(s, ",\"power_status\":\"{}\"", b.power_status());
+                        }
+                        if let Some(id) = &b.dl_id {
+                            let _ = write!(
+                                s,
+                                ",\"deeplink_device_id\":\"{}\",\"deeplink_device_password\":\"{}\"",
+                                id,
+                                m(b.dl_pw.as_deref().unwrap_or(""))
+                            );
+                        }
+                        s.push('}');
+                        s
+                    })
+                    .collect();
+                Reply::node_ok_raw(&format!("{{\"bare_metal_nodes\":[{}]}}", items.join(",")))
+            }
+            Op::BareMetalAdd => {
+                if !self.manager_key_ok(env, pre) {
+                    return Some(err(-3, "verify sign failed"));
+                }
+                let Some(Value::Array(items)) = add.get("bare_metal_nodes") else {
+                    return Some(err(-3, "additional bare_metal_nodes not existed"));
+                };
+                let mut new = Vec::new();
+                for it in items {
+                    let g = |k: &str| it.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                    let uuid = g("uuid");
+                    if uuid.is_empty()
+                        || !uuid.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+                        || g("ip").is_empty()
+                        || g("ipmi_hostname").is_empty()
+                        || g("ipmi_username").is_empty()
+                        || g("ipmi_password").is_empty()
+                    {
+                        return Some(err(-3, &format!("bare metal node info {uuid} invalid")));
+                    }
+                    let port = match it.get("ipmi_port") {
+                        None => None,
+                        Some(v) => match v.as_u64() {
+                            Some(p) if (1..=65535).contains(&p) => Some(p as u16),
+                            _ => return Some(err(-3, &format!("invalid ipmi port in {uuid}"))),
+                        },
+                    };
+                    if self
+                        .bm_registry
+                        .iter()
+                        .chain(new.iter())
+                        .any(|b: &BmServer| b.uuid == uuid)
+                    {
+                        return Some(err(
+                            -3,
+                            &format!("bare metal node uuid {uuid} already existed"),
+                        ));
+                    }
+                    let node_id =
+                        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(uuid.as_bytes()));
+                    new.push(BmServer {
+                        node_id,
+                        uuid,
+                        ip: g("ip"),
+                        os: g("os"),
+                        desc: g("desc"),
+                        ipmi_hostname: g("ipmi_hostname"),
+                        ipmi_username: g("ipmi_username"),
+                        ipmi_password: g("ipmi_password"),
+                        ipmi_port: port,
+                        dl_id: None,
+                        dl_pw: None,
+                        power_on: false,
+                    });
+                }
+                let ids: Vec<String> = new
+                    .iter()
+                    .take(101)
+                    .map(|b| format!("{{\"node_id\":\"{}\",\"uuid\":\"{}\"}}", b.node_id, b.uuid))
+                    .collect();
+                self.bm_registry.extend(new);
+                Reply::node_ok_raw(&format!("{{\"bare_metal_nodes\":[{}]}}", ids.join(",")))
+            }
+            Op::BareMetalDelete => {
+                if !self.manager_key_ok(env, pre) {
+                    return Some(err(-3, "verify sign failed"));
+                }
+                let ids = add_str_list(add, "bare_metal_node_ids");
+                if ids.is_empty() {
+                    return Some(err(-1, "additional bare_meta_node_ids is an empty array"));
+                }
+                for id in &ids {
+                    if !self.bm_registry.iter().any(|b| &b.node_id == id) {
+                        return Some(err(-1, "node id not existed"));
+                    }
+                }
+                self.bm_registry.retain(|b| !ids.contains(&b.node_id));
+                err(0, "ok")
+            }
+            Op::BareMetalModify(id) => {
+                if !self.manager_key_ok(env, pre) {
+                    return Some(err(-3, "verify sign failed"));
+                }
+                let Some(b) = self.bm_registry.iter_mut().find(|b| &b.node_id == id) else {
+                    return Some(err(-1, "node id not existed"));
+                };
+                if let Some(u) = add_str(add, "uuid") {
+                    if u.is_empty() || !u.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') {
+                        return Some(err(-1, "invalid uuid"));
+                    }
+                    b.uuid = u;
+                }
+                for (k, slot) in [
+                    ("ip", &mut b.ip),
+                    ("os", &mut b.os),
+                    ("desc", &mut b.desc),
+                    ("ipmi_hostname", &mut b.ipmi_hostname),
+                    ("ipmi_username", &mut b.ipmi_username),
+                    ("ipmi_password", &mut b.ipmi_password),
+                ] {
+                    if let Some(v) = add_str(add, k) {
+                        *slot = v;
+                    }
+                }
+                if let Some(p) = add.get("ipmi_port").and_then(Value::as_u64) {
+                    b.ipmi_port = u16::try_from(p).ok();
+                }
+                err(0, "ok")
+            }
+            Op::BareMetalPower | Op::BareMetalBootdev | Op::DeeplinkGet | Op::DeeplinkSet => {
+                err(-3, "Not supported")
+            }
+            _ => return None,
+        })
     }
 
     /// Session id of an identity, if any (test/introspection helper).

@@ -179,7 +179,15 @@ impl Shared {
         node: Option<&str>,
         produce: impl FnOnce() -> Reply,
     ) -> Reply {
-        let (lat, term) = self.fault_for(name, node);
+        let (lat, mut term) = self.fault_for(name, node);
+        if node.is_some() && term.is_none() && lat >= self.node_timeout {
+            // The client node gives up before a slow GPU node answers (§1.5).
+            term = Some(Terminal::NeverAnswer);
+        }
+        if matches!(term, Some(Terminal::NeverAnswer)) {
+            tokio::time::sleep(self.node_timeout).await;
+            return Reply::http(500, -1, timeout_message(name));
+        }
         if !lat.is_zero() {
             tokio::time::sleep(lat).await;
         }
@@ -911,10 +919,11 @@ async fn bare_metal(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
     let a = PreCheck::A(A_DEFAULT);
     match segs {
         ["add"] | ["delete"] | ["modify", _] => {
-            let name = match segs[0] {
-                "add" => "bare_metal.add",
-                "delete" => "bare_metal.delete",
-                _ => "bare_metal.modify",
+            let (name, op) = match segs {
+                ["add"] => ("bare_metal.add", Op::BareMetalAdd),
+                ["delete"] => ("bare_metal.delete", Op::BareMetalDelete),
+                [_, id] => ("bare_metal.modify", Op::BareMetalModify(id.to_string())),
+                _ => return Reply::invalid_request("invalid requests uri"),
             };
             let env = match parse_env(Prefix::Bare, true, body) {
                 Ok(e) => e,
@@ -927,12 +936,8 @@ async fn bare_metal(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
                 // The receiving node is a client node, not a bare-metal manager.
                 return Reply::invalid_request("only bare metal node support");
             }
-            sh.forward(
-                Fwd::new(name, Prefix::Bare, PreCheck::C),
-                env,
-                Op::BareMetalList,
-            )
-            .await
+            sh.forward(Fwd::new(name, Prefix::Bare, PreCheck::C), env, op)
+                .await
         }
         ["power"] => {
             sh.pipeline(
@@ -995,7 +1000,7 @@ async fn bare_metal(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
             sh.forward(
                 Fwd::new(name, Prefix::Req, PreCheck::None),
                 env,
-                Op::BareMetalList,
+                Op::BareMetalList(segs.first().map(|s| s.to_string())),
             )
             .await
         }
