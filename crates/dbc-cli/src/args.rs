@@ -43,6 +43,7 @@ pub struct Cli {
 }
 
 /// Options accepted by every command (before or after the subcommand).
+/// Secrets are [`ArgSecret`]s, so `Debug` never shows them.
 #[derive(Debug, Clone, Default, Args)]
 pub struct GlobalArgs {
     /// Client node URL [default: http://127.0.0.1:5050]
@@ -66,7 +67,7 @@ pub struct GlobalArgs {
     pub suri_file: Option<PathBuf>,
     /// Secret URI on the command line: accepted, but it leaks into shell history (prefer --suri-file / DBC_SURI)
     #[arg(long, global = true, value_name = "SURI", help_heading = CREDS)]
-    pub suri: Option<String>,
+    pub suri: Option<ArgSecret>,
     /// polkadot-js keystore JSON export [env: DBC_KEYSTORE]
     #[arg(long, global = true, value_name = "FILE", help_heading = CREDS)]
     pub keystore: Option<PathBuf>,
@@ -78,7 +79,7 @@ pub struct GlobalArgs {
     pub session_id: Option<String>,
     /// The renter's signature of the session id [prefer env DBC_SESSION_ID_SIGN]
     #[arg(long, global = true, value_name = "HEX", help_heading = CREDS)]
-    pub session_id_sign: Option<String>,
+    pub session_id_sign: Option<ArgSecret>,
     /// Multisig renter: every member wallet, comma separated, in registration order
     #[arg(long, global = true, value_delimiter = ',', value_name = "A,B,C", help_heading = CREDS)]
     pub multisig_wallets: Vec<String>,
@@ -88,6 +89,23 @@ pub struct GlobalArgs {
     /// File holding the SURI of one signing multisig member (repeat per member)
     #[arg(long, global = true, value_name = "PATH", help_heading = CREDS)]
     pub multisig_signer_file: Vec<PathBuf>,
+}
+
+/// A secret given on the command line (accepted with a warning). `Debug` is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ArgSecret(pub String);
+
+impl std::str::FromStr for ArgSecret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ArgSecret(s.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for ArgSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("** redacted **")
+    }
 }
 
 /// Parses `45s`, `2m`, `1h30m` (humantime) or a bare number of seconds.
@@ -215,8 +233,8 @@ pub enum KeyCmd {
     )]
     Inspect {
         /// A SURI or an SS58 address (a SURI here leaks into shell history: prefer --suri-file)
-        #[arg(value_name = "SURI")]
-        suri: Option<String>,
+        #[arg(value_name = "SURI", id = "suri_or_address")]
+        target: Option<ArgSecret>,
     },
 }
 
@@ -1058,6 +1076,28 @@ pub struct DemoArgs {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let cli = Cli::try_parse_from([
+            "dbc",
+            "--suri",
+            "//Secret",
+            "--session-id-sign",
+            "abcdef0123",
+            "key",
+            "inspect",
+            "--json",
+        ])
+        .map_err(|e| e.to_string());
+        let text = format!("{cli:?}");
+        assert!(cli.is_ok(), "{text}");
+        assert!(
+            !text.contains("//Secret") && !text.contains("abcdef0123"),
+            "{text}"
+        );
+        assert!(text.contains("redacted"));
+    }
 
     #[test]
     fn grammar_is_consistent() {

@@ -49,8 +49,8 @@ pub fn read_secret_file(path: &Path, what: &str) -> CliResult<Zeroizing<String>>
     Ok(trimmed)
 }
 
-/// How the key was given (for messages; never the secret itself).
-#[derive(Debug, Clone)]
+/// How the key was given. `Debug` never shows the SURI.
+#[derive(Clone)]
 enum KeySource {
     SuriArgv(Zeroizing<String>),
     SuriEnv(Zeroizing<String>),
@@ -58,7 +58,19 @@ enum KeySource {
     Keystore(PathBuf),
 }
 
+impl std::fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeySource::SuriArgv(_) => f.write_str("SuriArgv(** redacted **)"),
+            KeySource::SuriEnv(_) => f.write_str("SuriEnv(** redacted **)"),
+            KeySource::SuriFile(p) => write!(f, "SuriFile({})", p.display()),
+            KeySource::Keystore(p) => write!(f, "Keystore({})", p.display()),
+        }
+    }
+}
+
 /// Inputs to credential loading, resolved from flags, environment and profile.
+/// `Debug` goes through the redacting `Debug` of [`GlobalArgs`].
 #[derive(Debug, Clone)]
 pub struct CredInputs {
     global: GlobalArgs,
@@ -84,7 +96,7 @@ impl CredInputs {
     fn key_source(&self) -> Option<KeySource> {
         let g = &self.global;
         if let Some(s) = &g.suri {
-            return Some(KeySource::SuriArgv(Zeroizing::new(s.clone())));
+            return Some(KeySource::SuriArgv(Zeroizing::new(s.0.clone())));
         }
         if let Some(p) = &g.suri_file {
             return Some(KeySource::SuriFile(p.clone()));
@@ -178,7 +190,7 @@ impl CredInputs {
         let sign = match &self.global.session_id_sign {
             Some(s) => {
                 note("warning: --session-id-sign on the command line lands in your shell history; prefer DBC_SESSION_ID_SIGN");
-                Zeroizing::new(s.clone())
+                Zeroizing::new(s.0.clone())
             }
             None => env_secret("DBC_SESSION_ID_SIGN").ok_or_else(|| {
                 CliError::Usage("a session needs its signature too: set DBC_SESSION_ID_SIGN (or --session-id-sign)".into())
@@ -253,4 +265,49 @@ pub fn prompt_secret(prompt: &str) -> std::io::Result<Zeroizing<String>> {
     let term = console::Term::stderr();
     term.write_str(prompt)?;
     Ok(Zeroizing::new(term.read_secure_line()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_suri() {
+        let k = KeySource::SuriArgv(Zeroizing::new("bottom drive obey lake".into()));
+        let e = KeySource::SuriEnv(Zeroizing::new("//Alice".into()));
+        let text = format!("{k:?} {e:?}");
+        assert!(
+            !text.contains("bottom") && !text.contains("//Alice"),
+            "{text}"
+        );
+        let g = GlobalArgs {
+            suri: Some(crate::args::ArgSecret("//Alice".into())),
+            session_id_sign: Some(crate::args::ArgSecret("ab".repeat(64))),
+            ..Default::default()
+        };
+        let c = CredInputs {
+            global: g,
+            profile_suri_file: None,
+            profile_keystore: None,
+            profile_password_file: None,
+            password_file_is_keystore: true,
+        };
+        let text = format!("{c:?}");
+        assert!(
+            !text.contains("//Alice") && !text.contains(&"ab".repeat(64)),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn keypair_errors_do_not_echo_the_suri() {
+        match keypair_from_suri("not a phrase at all", "the test input") {
+            Ok(_) => panic!("accepted an invalid SURI"),
+            Err(e) => {
+                let text = e.to_string();
+                assert!(!text.contains("not a phrase"), "{text}");
+                assert!(text.contains("the test input"));
+            }
+        }
+    }
 }

@@ -47,8 +47,8 @@ pub fn key(ctx: &Ctx, cmd: KeyCmd) -> CliResult {
             note("Keep the phrase and seed secret: anyone holding them controls the wallet. Store the phrase in a file (chmod 600) and use --suri-file.");
             Ok(())
         }
-        KeyCmd::Inspect { suri } => {
-            let info = match suri {
+        KeyCmd::Inspect { target } => {
+            let info = match target.map(|t| zeroize::Zeroizing::new(t.0)) {
                 Some(s) => {
                     if let Ok(pk) = dbc_sign::decode_address(&s) {
                         KeyInfo {
