@@ -1255,3 +1255,49 @@ fn ctrl_c_stops_waiting_and_says_the_vm_continues() {
     assert!(stderr.contains("keeps being created"), "{stderr}");
     assert!(out.stdout.is_empty());
 }
+
+/// On a terminal (a pseudo-terminal made by `script`) the spinner is drawn; with `--json` it is
+/// not. Skipped when util-linux `script` is not installed.
+#[cfg(unix)]
+#[test]
+fn spinner_only_on_a_terminal_and_not_with_json() {
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    let Some(script) = script else {
+        eprintln!("skipped: `script` not installed");
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("dbc");
+    let pty = |extra: &str| {
+        let out = std::process::Command::new(script)
+            .args([
+                "-qec",
+                &format!("{} demo --create-delay 1500ms {extra}", bin.display()),
+                "/dev/null",
+            ])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("TERM", "xterm")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let human = pty("");
+    assert!(
+        human.contains("\x1b[2K") && human.contains("waiting for `running`"),
+        "no spinner on a terminal: {human:?}"
+    );
+    let json = pty("--json");
+    assert!(
+        !json.contains("\x1b["),
+        "spinner drawn with --json: {json:?}"
+    );
+}
