@@ -24,13 +24,23 @@ pub struct Ctx {
     pub out: Output,
     /// Credential inputs (loaded lazily, only by commands that need them).
     pub creds: CredInputs,
+    /// Per-request timeout (`None`: the `dbc-api` default).
+    pub request_timeout: Option<std::time::Duration>,
 }
 
 impl Ctx {
     /// Builds the context for `cli`.
     pub fn new(cli: &Cli, settings: Settings) -> Self {
         let passwd = matches!(cli.command, Command::Vm(VmCmd::Passwd { .. }));
+        // For `vm wait`, `--timeout` is how long to wait, not how long one request may take.
+        let waiting = matches!(cli.command, Command::Vm(VmCmd::Wait { .. }));
+        let request_timeout = if waiting && cli.global.timeout.is_some() {
+            None
+        } else {
+            settings.timeout
+        };
         Ctx {
+            request_timeout,
             global: cli.global.clone(),
             out: Output {
                 json: settings.json,
@@ -63,7 +73,7 @@ impl Ctx {
         let mut b = Client::builder()
             .url(self.settings.url.as_str())
             .credentials(creds);
-        if let Some(t) = self.settings.timeout {
+        if let Some(t) = self.request_timeout {
             b = b.request_timeout(t);
         }
         Ok(b.build()?)
