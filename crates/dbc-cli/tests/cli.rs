@@ -1301,3 +1301,70 @@ fn spinner_only_on_a_terminal_and_not_with_json() {
         "spinner drawn with --json: {json:?}"
     );
 }
+
+#[test]
+fn create_with_unknown_outcome_is_reconciled() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sim = rt
+        .block_on(
+            dbc_sim::Simulator::builder()
+                .seed(5)
+                .create_delay(Duration::from_millis(200))
+                .start(),
+        )
+        .unwrap();
+    let node = sim.rented_node();
+    sim.set_faults(vec![dbc_sim::Fault {
+        node: Some(node.clone()),
+        route: Some("tasks.create".into()),
+        kind: dbc_sim::FaultKind::Latency(Duration::from_secs(2)),
+    }]);
+    let home = tempfile::tempdir().unwrap();
+    let suri = home.path().join("r.suri");
+    std::fs::write(&suri, "//Alice").unwrap();
+    let o = run(dbc(home.path())
+        .env("DBC_CLIENT_URL", sim.url())
+        .env("DBC_SURI_FILE", &suri)
+        .args([
+            "vm",
+            "create",
+            node.as_str(),
+            "--image",
+            "ubuntu.qcow2",
+            "--cpus",
+            "2",
+            "--mem",
+            "4",
+            "--disk",
+            "10",
+        ])
+        .args([
+            "--ssh-port",
+            "6100",
+            "--vnc-port",
+            "6100",
+            "--json",
+            "--timeout",
+            "1s",
+        ]));
+    rt.block_on(sim.shutdown());
+    assert!(
+        o.stderr.contains("checking whether the VM was created"),
+        "{}",
+        o.stderr
+    );
+    if o.code == 0 {
+        // the node executed the create despite not answering: the CLI found the VM
+        assert!(o.stderr.contains("found it"), "{}", o.stderr);
+        assert!(o.json()["task_id"].is_string());
+    } else {
+        // no answer within --timeout: a transport error (exit 3) that says how to check
+        assert_eq!(o.code, 3, "{}", o.stderr);
+        assert!(o.stderr.contains("dbc vm list"), "{}", o.stderr);
+        assert!(o.stdout.is_empty());
+    }
+}

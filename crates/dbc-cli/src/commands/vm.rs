@@ -230,7 +230,10 @@ async fn create(ctx: &Ctx, a: &VmCreateArgs) -> CliResult {
                 )
                 .await?
         }
-        None => client.node(&node).tasks().create(spec).await?,
+        None => match client.node(&node).tasks().create(spec.clone()).await {
+            Ok(t) => t,
+            Err(e) => reconcile(&client, &node, &spec, e).await?,
+        },
     };
     if !a.wait {
         return ctx.out.emit(&created);
@@ -254,4 +257,41 @@ async fn create(ctx: &Ctx, a: &VmCreateArgs) -> CliResult {
     )
     .await?;
     ctx.out.emit_with(&d, &[("login", d.login_line())])
+}
+
+/// A create whose outcome is unknown (timeout): look for the VM before anyone creates again.
+async fn reconcile(
+    client: &dbc_api::Client,
+    node: &dbc_types::NodeId,
+    spec: &CreateVm,
+    err: dbc_api::Error,
+) -> CliResult<dbc_types::models::TaskSummary> {
+    let dbc_api::Error::CreateOutcomeUnknown { started_at, .. } = &err else {
+        return Err(err.into());
+    };
+    note("the create request did not get an answer; checking whether the VM was created anyway…");
+    match client
+        .node(node)
+        .tasks()
+        .reconcile_create(spec, *started_at)
+        .await
+    {
+        Ok(Some(t)) => {
+            note(&format!("found it: the VM {} was created", t.task_id));
+            Ok(t)
+        }
+        Ok(None) => {
+            note(&format!(
+                "no matching VM is listed yet; the node may still create it: check `dbc vm list {node}` before creating again"
+            ));
+            Err(err.into())
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "reconcile failed");
+            note(&format!(
+                "could not check: run `dbc vm list {node}` before creating again"
+            ));
+            Err(err.into())
+        }
+    }
 }
