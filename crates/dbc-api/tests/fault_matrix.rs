@@ -315,10 +315,11 @@ enum Expect {
     CreateUnknown(Box<Expect>),
 }
 
-/// Defines the expected outcome of every (endpoint, fault) pair.
-fn expect(name: &str, case: Case, baseline: &Class) -> Expect {
+/// Whether the simulator's route faults apply to this route: local routes, and node-scoped
+/// routes whose request reaches the node (pre-forward client-node errors, HTTP 4xx, are
+/// answered before any fault applies).
+fn route_faulted(name: &str, baseline: &Class) -> bool {
     let local = LOCAL.contains(&name);
-    // Pre-forward client-node errors (HTTP 4xx) are answered before any node fault applies.
     let reaches_node = !local
         && matches!(
             baseline,
@@ -328,7 +329,13 @@ fn expect(name: &str, case: Case, baseline: &Class) -> Expect {
                     ..
                 }
         );
-    let route_faulted = !UNFAULTABLE.contains(&name) && (local || reaches_node);
+    !UNFAULTABLE.contains(&name) && (local || reaches_node)
+}
+
+/// Defines the expected outcome of every (endpoint, fault) pair.
+fn expect(name: &str, case: Case, baseline: &Class) -> Expect {
+    let local = LOCAL.contains(&name);
+    let route_faulted = route_faulted(name, baseline);
     let e = match case {
         Case::Latency => Expect::Baseline,
         Case::Refused => Expect::Refused,
@@ -496,11 +503,11 @@ async fn every_endpoint_under_every_fault() {
         .map(|d| (d.info.name, d.info.path))
         .collect();
 
-    // A closed port for the "connection refused" cases.
-    let refused_url = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}", l.local_addr().unwrap())
-    };
+    // A closed port for the "connection refused" cases: bound but not listening, so connects
+    // are refused and no simulator started meanwhile can be given the same port.
+    let reserved = tokio::net::TcpSocket::new_v4().unwrap();
+    reserved.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let refused_url = format!("http://{}", reserved.local_addr().unwrap());
 
     // Baselines (no fault): every route must answer with a success or a typed node error.
     let mut set = tokio::task::JoinSet::new();
@@ -584,6 +591,10 @@ async fn every_endpoint_under_every_fault() {
         if o.sent.iter().any(|p| !p.starts_with(prefix)) {
             problems.push(format!("sent to unexpected paths {:?}", o.sent));
         }
+        // The fault really applied: the latency was observed.
+        if case == Case::Latency && route_faulted(name, base) && o.elapsed < LATENCY {
+            problems.push(format!("latency fault not observed ({:?})", o.elapsed));
+        }
         let bound =
             (TIMEOUT + RETRY_MAX_DELAY) * (o.sent.len().max(1) as u32) + Duration::from_secs(1);
         if o.elapsed > bound {
@@ -623,6 +634,7 @@ async fn every_endpoint_under_every_fault() {
         failures.join("\n")
     );
     assert_eq!(passed + known_seen.len(), total);
+    drop(reserved);
 }
 
 /// The call table covers the registry exactly: a new endpoint fails this test until it is
