@@ -74,7 +74,7 @@ pub struct GlobalArgs {
     /// File holding the keystore password [or env DBC_PASSWORD; else prompt on a terminal]. For `vm passwd`: the new VM password
     #[arg(long, global = true, value_name = "PATH", help_heading = CREDS)]
     pub password_file: Option<PathBuf>,
-    /// Session id handed out by the renter [env: DBC_SESSION_ID]. For `sign`: the session id to sign
+    /// Session id handed out by the renter. For `sign`: the session id to sign
     #[arg(long, global = true, env = "DBC_SESSION_ID", value_name = "ID", help_heading = CREDS)]
     pub session_id: Option<String>,
     /// The renter's signature of the session id [prefer env DBC_SESSION_ID_SIGN]
@@ -450,6 +450,9 @@ pub struct VmCreateArgs {
     /// How long --wait waits
     #[arg(long, value_name = "DURATION", default_value = "60m", value_parser = parse_duration)]
     pub wait_timeout: Duration,
+    /// Time between status polls while waiting
+    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_duration)]
+    pub poll_interval: Duration,
 }
 
 /// `dbc vm modify`
@@ -601,6 +604,9 @@ pub enum VmCmd {
         /// Status to wait for
         #[arg(long, default_value = "running", value_name = "STATUS")]
         status: String,
+        /// Time between status polls
+        #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_duration)]
+        poll_interval: Duration,
     },
 }
 

@@ -17,8 +17,6 @@ use dbc_types::registry::{
 use dbc_types::{SecretString, Validate};
 use std::time::Duration;
 
-/// Default poll interval while waiting on a real node.
-pub const POLL: Duration = Duration::from_secs(3);
 /// Default `vm wait` timeout.
 pub const WAIT_DEFAULT: Duration = Duration::from_secs(60 * 60);
 
@@ -174,7 +172,11 @@ pub async fn run(ctx: &Ctx, cmd: VmCmd) -> CliResult {
             )
             .await
         }
-        VmCmd::Wait { at, status } => {
+        VmCmd::Wait {
+            at,
+            status,
+            poll_interval,
+        } => {
             let node = ctx.node(at.node.as_deref())?;
             let task = task_id(&at.task)?;
             let client = ctx.client_any()?;
@@ -185,7 +187,7 @@ pub async fn run(ctx: &Ctx, cmd: VmCmd) -> CliResult {
                     task: &task,
                     status: &status,
                     timeout: ctx.global.timeout.unwrap_or(WAIT_DEFAULT),
-                    poll: POLL,
+                    poll: poll_interval,
                     json: ctx.out.json,
                 },
             )
@@ -251,7 +253,7 @@ async fn create(ctx: &Ctx, a: &VmCreateArgs) -> CliResult {
             task: &created.task_id,
             status: "running",
             timeout: a.wait_timeout,
-            poll: POLL,
+            poll: a.poll_interval,
             json: ctx.out.json,
         },
     )
