@@ -1519,16 +1519,14 @@ impl NodeWorld {
         i: usize,
         status: &'static str,
         lv_now: Lv,
-        final_status: &'static str,
-        lv_final: Lv,
-        dur: Duration,
-        now: Instant,
+        (final_status, lv_final): (&'static str, Lv),
+        at: Instant,
     ) {
         if let Some(t) = self.tasks.get_mut(i) {
             t.status = status;
             t.lv = lv_now;
             t.pending = Some(Pending {
-                at: now + dur,
+                at,
                 status: final_status,
                 lv: lv_final,
                 remove: false,
@@ -1554,7 +1552,13 @@ impl NodeWorld {
             return Err(err(1, &format!("task is {}", lv.word())));
         }
         let d = self.delays.op();
-        self.transition(i, "starting", Lv::Running, "running", Lv::Running, d, now);
+        self.transition(
+            i,
+            "starting",
+            Lv::Running,
+            ("running", Lv::Running),
+            now + d,
+        );
         Ok(err(0, "ok"))
     }
 
@@ -1566,16 +1570,14 @@ impl NodeWorld {
         }
         let d = self.delays.op();
         if poweroff {
-            self.transition(i, "being poweroff", lv, "closed", Lv::ShutOff, d, now);
+            self.transition(i, "being poweroff", lv, ("closed", Lv::ShutOff), now + d);
         } else {
             self.transition(
                 i,
                 "being shutdown",
                 Lv::BeingShutdown,
-                "closed",
-                Lv::ShutOff,
-                d,
-                now,
+                ("closed", Lv::ShutOff),
+                now + d,
             );
         }
         Ok(err(0, "ok"))
@@ -1592,7 +1594,13 @@ impl NodeWorld {
         if forced {
             d += self.delays.op();
         }
-        self.transition(i, "restarting", Lv::Running, "running", Lv::Running, d, now);
+        self.transition(
+            i,
+            "restarting",
+            Lv::Running,
+            ("running", Lv::Running),
+            now + d,
+        );
         Ok(err(0, "ok"))
     }
 
@@ -1603,7 +1611,13 @@ impl NodeWorld {
             return Err(err(1, &format!("task is {}", lv.word())));
         }
         let d = self.delays.op();
-        self.transition(i, "resetting", Lv::Running, "running", Lv::Running, d, now);
+        self.transition(
+            i,
+            "resetting",
+            Lv::Running,
+            ("running", Lv::Running),
+            now + d,
+        );
         Ok(err(0, "ok"))
     }
 

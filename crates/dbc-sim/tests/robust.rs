@@ -77,9 +77,9 @@ async fn garbage_nested_invalid_utf8_and_large_bodies() {
         .unwrap();
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http();
-    match client.request(req).await {
-        Ok(resp) => assert_eq!(resp.status().as_u16(), 413),
-        Err(_) => {} // connection closed while sending: acceptable
+    // A connection closed while sending is acceptable; a reply must be 413.
+    if let Ok(resp) = client.request(req).await {
+        assert_eq!(resp.status().as_u16(), 413);
     }
     // Still serving.
     assert_eq!(h.raw("GET", "/api/v1/", vec![]).await.status, 200);
