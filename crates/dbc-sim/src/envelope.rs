@@ -38,8 +38,8 @@ impl Multisig {
     }
 }
 
-/// The parsed envelope.
-#[derive(Debug, Clone, Default)]
+/// The parsed envelope. `Debug` redacts signatures.
+#[derive(Clone, Default)]
 pub(crate) struct Env {
     pub peer: Option<String>,
     pub additional: Value,
@@ -50,6 +50,21 @@ pub(crate) struct Env {
     pub session_id: String,
     pub session_id_sign: String,
     pub rent_order: String,
+}
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("peer", &self.peer)
+            .field("wallet", &self.wallet)
+            .field("nonce", &self.nonce)
+            .field("sign", &"<redacted>")
+            .field("multisig", &self.multisig.as_ref().map(|m| m.wallets.len()))
+            .field("session_id", &self.session_id)
+            .field("session_id_sign", &"<redacted>")
+            .field("rent_order", &self.rent_order)
+            .finish_non_exhaustive()
+    }
 }
 
 /// C `atoi`: optional leading whitespace, optional sign, digits; anything else stops; overflow saturates.

@@ -329,7 +329,6 @@ async fn accept_loop(
     conns.abort_all();
 }
 
-#[derive(Debug)]
 struct HandleInner {
     shared: Arc<Shared>,
     addr: SocketAddr,
@@ -338,10 +337,29 @@ struct HandleInner {
     renter: String,
 }
 
-/// A running simulator (cheap to clone).
-#[derive(Debug, Clone)]
+/// A running simulator (cheap to clone). `Debug` shows only the address and node ids
+/// (never passwords, sessions or signatures).
+#[derive(Clone)]
 pub struct SimHandle {
     inner: Arc<HandleInner>,
+}
+
+impl std::fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("url", &self.url())
+            .field(
+                "nodes",
+                &self
+                    .inner
+                    .shared
+                    .nodes
+                    .iter()
+                    .map(|n| n.id.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 impl SimHandle {
