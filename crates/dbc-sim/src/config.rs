@@ -1,4 +1,26 @@
 //! The simulated world, as configured (TOML).
+//!
+//! ```
+//! let cfg = dbc_sim::SimConfig::from_toml_str(r#"
+//! [[nodes]]                      # node 0: rented by a 2-of-3 multisig account
+//! state = "rented"
+//! renter = { members = ["5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+//!                       "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
+//!                       "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y"], threshold = 2 }
+//! gpus = 4
+//! faults = [{ route = "tasks.list", kind = "latency", millis = 50 }]
+//!
+//! [[nodes]]                      # node 1: per-GPU rent orders
+//! state = "rented"
+//! rent_orders = [{ id = "1024", renter = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", gpu_index = [0, 1] }]
+//!
+//! [[image_servers]]
+//! id = "imgsrv1"
+//! images = ["ubuntu.qcow2"]
+//! "#)?;
+//! assert_eq!(cfg.nodes.len(), 2);
+//! # Ok::<(), dbc_sim::SimError>(())
+//! ```
 
 use crate::SimError;
 use serde::{Deserialize, Serialize};
@@ -124,6 +146,45 @@ pub struct NodeConfig {
     pub libvirt_major: u32,
     /// Bare-metal server details (for `kind = "bare_metal_server"`).
     pub bare_metal: Option<BareMetalConfig>,
+    /// Faults injected on this node from the start.
+    pub faults: Vec<NodeFaultConfig>,
+}
+
+/// A fault in the TOML world description (see [`crate::FaultKind`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeFaultConfig {
+    /// Registry endpoint name (e.g. `"tasks.create"`); absent = all routes.
+    #[serde(default)]
+    pub route: Option<String>,
+    /// `latency`, `never_answer`, `drop_mid_reply`, `http502_html`, `invalid_json`, `oversized`, `hang`.
+    pub kind: String,
+    /// Milliseconds for `latency`.
+    #[serde(default)]
+    pub millis: Option<u64>,
+    /// Body size for `oversized`.
+    #[serde(default)]
+    pub bytes: Option<usize>,
+}
+
+impl NodeFaultConfig {
+    /// The fault kind described.
+    pub fn fault_kind(&self) -> Result<crate::FaultKind, SimError> {
+        use crate::FaultKind as K;
+        Ok(match self.kind.as_str() {
+            "latency" => K::Latency(std::time::Duration::from_millis(self.millis.unwrap_or(0))),
+            "never_answer" => K::NeverAnswer,
+            "drop_mid_reply" => K::DropMidReply,
+            "http502_html" => K::Http502Html,
+            "invalid_json" => K::InvalidJson,
+            "oversized" => K::Oversized(self.bytes.unwrap_or(1 << 20)),
+            "hang" => K::Hang,
+            other => {
+                return Err(SimError::Config(format!(
+                    "unknown fault kind {other:?} (use latency, never_answer, drop_mid_reply, http502_html, invalid_json, oversized or hang)"
+                )))
+            }
+        })
+    }
 }
 
 /// A bare-metal server as registered with its manager.
@@ -174,6 +235,7 @@ impl Default for NodeConfig {
             public_ip: "198.51.100.142".into(),
             libvirt_major: 8,
             bare_metal: None,
+            faults: Vec::new(),
         }
     }
 }
@@ -257,6 +319,9 @@ impl SimConfig {
     pub fn from_toml_str(s: &str) -> Result<SimConfig, SimError> {
         let cfg: SimConfig = toml::from_str(s).map_err(|e| SimError::Config(e.to_string()))?;
         for n in &cfg.nodes {
+            for f in &n.faults {
+                f.fault_kind()?;
+            }
             if let Some(id) = &n.id {
                 if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
                     return Err(SimError::Config(format!(

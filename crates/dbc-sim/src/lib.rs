@@ -31,8 +31,8 @@ mod server;
 mod wire;
 
 pub use config::{
-    BareMetalConfig, ImageServerConfig, MachineState, NodeConfig, NodeKind, RentOrderConfig,
-    Renter, SimConfig,
+    BareMetalConfig, ImageServerConfig, MachineState, NodeConfig, NodeFaultConfig, NodeKind,
+    RentOrderConfig, Renter, SimConfig,
 };
 pub use dbc_types::NodeId;
 
@@ -206,6 +206,17 @@ impl SimBuilder {
                 world: Mutex::new(NodeWorld::new(id, nc.clone(), node_seed, delays)),
             });
         }
+        // Per-node faults from the world description.
+        let mut faults = self.faults.clone();
+        for (slot, nc) in nodes.iter().zip(self.config.nodes.iter()) {
+            for f in &nc.faults {
+                faults.push(Fault {
+                    node: slot.id.parse().ok(),
+                    route: f.route.clone(),
+                    kind: f.fault_kind()?,
+                });
+            }
+        }
         // Bare-metal registries: servers are registered with their manager (default: the first one).
         let first_manager = nodes
             .iter()
@@ -238,7 +249,7 @@ impl SimBuilder {
             index,
             image_servers: self.config.image_servers.clone(),
             client_files: self.config.client_files.clone(),
-            faults: RwLock::new(self.faults.clone()),
+            faults: RwLock::new(faults),
             requests: AtomicU64::new(0),
             in_flight: AtomicUsize::new(0),
             delays,

@@ -145,3 +145,55 @@ async fn raw_request(addr: &std::net::SocketAddr, body: &str) -> Vec<u8> {
         .expect("server must close the connection");
     out
 }
+
+#[tokio::test]
+async fn faults_from_the_toml_world_apply_to_their_node_only() {
+    let cfg = dbc_sim::SimConfig::from_toml_str(
+        r#"
+[[nodes]]
+state = "rented"
+renter = { wallet = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY" }
+faults = [{ route = "tasks.list", kind = "never_answer" }]
+
+[[nodes]]
+state = "online"
+"#,
+    )
+    .unwrap();
+    assert!(
+        dbc_sim::SimConfig::from_toml_str("[[nodes]]\nfaults = [{ kind = \"explode\" }]\n")
+            .is_err()
+    );
+    let sim = dbc_sim::Simulator::builder()
+        .config(cfg)
+        .node_timeout(Duration::from_millis(100))
+        .start()
+        .await
+        .unwrap();
+    let h = Http::new(&sim.url());
+    let node = sim.rented_node().to_string();
+    h.post("/api/v1/tasks", &wallet_env("//Alice", &node, json!({})))
+        .await
+        .assert_http(500, -1, "list task timeout");
+    h.post(
+        "/api/v1/tasks",
+        &wallet_env("//Alice", &sim.unrented_node().to_string(), json!({})),
+    )
+    .await
+    .assert_node(-3, "check authority failed: machine is not be rented");
+    // A latency above node_timeout also ends in the timeout reply (§1.5).
+    sim.set_faults(vec![fault(
+        None,
+        Some("tasks.info"),
+        FaultKind::Latency(Duration::from_secs(5)),
+    )]);
+    let t = Instant::now();
+    h.post(
+        "/api/v1/tasks/abc",
+        &wallet_env("//Alice", &node, json!({})),
+    )
+    .await
+    .assert_http(500, -1, "list task timeout");
+    assert!(t.elapsed() < Duration::from_secs(2));
+    sim.shutdown().await;
+}
