@@ -177,7 +177,7 @@ state = "online"
         .assert_http(500, -1, "list task timeout");
     h.post(
         "/api/v1/tasks",
-        &wallet_env("//Alice", &sim.unrented_node().to_string(), json!({})),
+        &wallet_env("//Alice", sim.unrented_node().as_str(), json!({})),
     )
     .await
     .assert_node(-3, "check authority failed: machine is not be rented");
