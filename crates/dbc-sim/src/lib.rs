@@ -5,6 +5,13 @@
 //! accounting, images, disks, snapshots, LANs, monitor servers, rent orders, and the known
 //! defects — each marked `// DEFECT (spec §x)` in the source).
 //!
+//! Reproduced defects (spec §10/§12): unescaped node-built values (a `"` in a `desc` turns the
+//! reply into HTTP 500 `response parse error`), the `image_name:` key of GPU-node image lists,
+//! bootdev always answering `bare metal client not existed`, `head_or_tail is invalid"`,
+//! `line_num > 100 → 99`, an explicit `interface_model_type: "virtio"` rejected, create rewriting
+//! `"ubuntu"`/`"win"` string values, modify clearing the public IP when `new_public_ip` is absent,
+//! and the wrong URL hint of snapshot create.
+//!
 //! The default world has two GPU nodes: node 0 rented by `//Alice` (8 GPUs, 64 usable cores,
 //! 256 GiB, 4 TiB `/data`), node 1 online but not rented. Everything random (node ids, task ids,
 //! session ids, passwords) is derived from the seed.

@@ -2671,6 +2671,7 @@ impl NodeWorld {
                 }
                 let ids = add_str_list(add, "bare_metal_node_ids");
                 if ids.is_empty() {
+                    // DEFECT (spec §7.11): the reference's text misspells "bare_meta_node_ids".
                     return Some(err(-1, "additional bare_meta_node_ids is an empty array"));
                 }
                 for id in &ids {

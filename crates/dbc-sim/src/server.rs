@@ -688,6 +688,7 @@ async fn snapshot(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
         }
         "create" => {
             if segs.len() != 2 {
+                // DEFECT (spec §7.4, §10): the hint shows the wrong order; /snapshot/create/<task_id> is accepted.
                 return Reply::params("invalid uri, please use: /snapshot/<task_id>/create");
             }
             let id = segs[1].to_string();
