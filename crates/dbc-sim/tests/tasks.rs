@@ -461,3 +461,65 @@ async fn spec_7_2_11_modify_non_transactional_and_public_ip_pitfall() {
     .assert_node(0, "ok");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn soak_create_delete_releases_every_resource() {
+    let sim = start_sim(10).await;
+    let h = Http::new(&sim.url());
+    let node = sim.rented_node().to_string();
+    let sid = session_of(&h, "//Alice", &node).await;
+    let e = |a: Value| session_env("//Alice", &node, &sid, a);
+    for round in 0..3u32 {
+        let mut ids = Vec::new();
+        for i in 0..8u32 {
+            let m = h
+                .post(
+                    "/api/v1/tasks/start",
+                    &e(create_params(30000 + i, 6100 + i)),
+                )
+                .await
+                .ok();
+            ids.push(m["task_id"].as_str().unwrap().to_string());
+        }
+        // All 8 GPUs are taken now.
+        h.post("/api/v1/tasks/start", &e(create_params(31000, 6200)))
+            .await
+            .assert_node(1, "allocate gpu failed");
+        let st = sim.stats();
+        assert_eq!(
+            (
+                st.tasks_alive,
+                st.gpus_in_use,
+                st.ports_in_use,
+                st.cpus_in_use
+            ),
+            (8, 8, 16, 32),
+            "round {round}"
+        );
+        for id in &ids {
+            h.post(&format!("/api/v1/tasks/delete/{id}"), &e(json!({})))
+                .await
+                .assert_node(0, "ok");
+        }
+        for _ in 0..200 {
+            if sim.stats().tasks_alive == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let st = sim.stats();
+        assert_eq!(
+            (
+                st.tasks_alive,
+                st.gpus_in_use,
+                st.ports_in_use,
+                st.cpus_in_use,
+                st.mem_in_use_gib
+            ),
+            (0, 0, 0, 0, 0)
+        );
+        assert_eq!(st.in_flight, 0);
+    }
+    assert_eq!(h.post("/api/v1/tasks", &e(json!({}))).await.ok(), json!([]));
+    sim.shutdown().await;
+}
