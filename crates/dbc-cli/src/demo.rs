@@ -19,6 +19,17 @@ use std::time::{Duration, Instant};
 pub const REDACTED: &str = "<redacted>";
 const STEPS: usize = 8;
 
+/// One `--json` line of the demo.
+#[derive(serde::Serialize)]
+struct StepRecord<'a> {
+    step: usize,
+    name: &'a str,
+    endpoint: &'a str,
+    request: Value,
+    response: Value,
+    elapsed_ms: u64,
+}
+
 struct Demo<'a> {
     ctx: &'a Ctx,
     n: usize,
@@ -39,14 +50,14 @@ impl Demo<'_> {
         self.n += 1;
         let out = &self.ctx.out;
         if out.json {
-            return out.json_line(&json!({
-                "step": self.n,
-                "name": name,
-                "endpoint": endpoint,
-                "request": sent,
-                "response": got,
-                "elapsed_ms": self.started.elapsed().as_millis() as u64,
-            }));
+            return out.json_line(&StepRecord {
+                step: self.n,
+                name,
+                endpoint,
+                request: sent,
+                response: got,
+                elapsed_ms: self.started.elapsed().as_millis() as u64,
+            });
         }
         out.line(&format!("[{}/{}] {name}", self.n, STEPS))?;
         out.line(&format!("  -> {endpoint}  {human_sent}"))?;
