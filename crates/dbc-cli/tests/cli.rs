@@ -886,6 +886,8 @@ fn every_vm_command_runs() {
             ],
             0,
         ),
+        // no --password-file and no terminal to prompt on: a usage error, nothing sent
+        (vec!["vm", "passwd", n, t, "--user", "dbc"], 2),
         (vec!["snapshot", "info", n, t, "--name", "nosuch"], 1),
         (vec!["snapshot", "delete", n, t, "--name", "nosuch"], 1),
         (vec!["vm", "delete", n, t], 0),
