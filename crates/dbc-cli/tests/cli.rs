@@ -1481,3 +1481,75 @@ fn create_with_unknown_outcome_is_reconciled() {
         assert!(o.stdout.is_empty());
     }
 }
+
+/// On a terminal the keystore password is prompted for without echo. Skipped without `script`.
+#[cfg(unix)]
+#[test]
+fn keystore_password_prompt_on_a_terminal_does_not_echo() {
+    use std::io::{Read, Write};
+    let Some(script) = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+    else {
+        eprintln!("skipped: `script` not installed");
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let fx = fixtures();
+    let ks = &fx["polkadot_js_keystore"][0];
+    let password = ks["password"].as_str().unwrap();
+    let file = home.path().join("wallet.json");
+    std::fs::write(&file, serde_json::to_string(&ks["json"]).unwrap()).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("dbc");
+    let mut child = std::process::Command::new(script)
+        .args([
+            "-qec",
+            &format!(
+                "{} key inspect --keystore {}",
+                bin.display(),
+                file.display()
+            ),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("TERM", "xterm")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut transcript = Vec::new();
+    let t0 = Instant::now();
+    // type the password only once the prompt is shown (echo is off by then)
+    while !String::from_utf8_lossy(&transcript).contains("Password for") {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "no prompt: {:?}",
+            String::from_utf8_lossy(&transcript)
+        );
+        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
+            transcript.extend(chunk);
+        }
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(format!("{password}\n").as_bytes()).unwrap();
+    let status = child.wait().unwrap();
+    while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(500)) {
+        transcript.extend(chunk);
+    }
+    drop(stdin);
+    let text = String::from_utf8_lossy(&transcript);
+    assert!(status.success(), "{text}");
+    assert!(text.contains(ks["address"].as_str().unwrap()), "{text}");
+    assert!(!text.contains(password), "the password was echoed: {text}");
+}
