@@ -91,7 +91,12 @@ where
 }
 
 fn report(e: &error::CliError) -> i32 {
-    let msg = e.to_string();
+    let mut msg = e.to_string();
+    if let error::CliError::Api(dbc_api::Error::Validation(v)) = e {
+        if v.field == "credential" {
+            msg.push_str(" — give a key with --suri-file PATH (or DBC_SURI / --keystore FILE), or a session with DBC_SESSION_ID + DBC_SESSION_ID_SIGN");
+        }
+    }
     if !msg.is_empty() {
         output::note(&format!("error: {msg}"));
     }

@@ -639,6 +639,7 @@ fn seed_flow_commands_with_json() {
             .env("DBC_CLIENT_URL", &sim.url)
             .args(["node", "session-id", n]));
     assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("--suri-file"), "{}", o.stderr);
 
     // create + wait with the session credential only; no spinner on a non-terminal stderr
     let o = ok(sim
