@@ -11,42 +11,91 @@ use std::time::Instant;
 const BEGIN: &str = "<!-- BEGIN GENERATED: cargo xtask soak -->";
 const END: &str = "<!-- END GENERATED: soak -->";
 
-fn block(r: &Value, command: &str, passed: bool) -> String {
-    let g = |k: &str| r[k].to_string();
-    format!(
-        "Command: `{command}` · result: **{}**\n\n\
-| measure | value |\n|---|---|\n\
-| concurrent clients | {} (credentials rotate: session, wallet, 2-of-3 multisig) |\n\
-| calls completed / unexpected errors | {} / {} |\n\
-| calls per second | {} |\n\
-| VMs created / deleted (target) | {} / {} ({}) |\n\
-| client fds before → after | {} → {} |\n\
-| simulator fds before → after | {} → {} |\n\
-| simulator RSS first quarter → last quarter | {} MiB → {} MiB ({} %) |\n\
-| simulator accounting after (tasks, ports, GPUs, GiB, vCPUs) | {}, {}, {}, {}, {} |\n\
-| wall time | {} s |\n",
-        if passed { "pass" } else { "FAIL" },
-        g("clients"),
-        g("calls_ok"),
-        g("errors"),
-        g("calls_per_s"),
-        g("vms_created"),
-        g("vms_deleted"),
-        g("vms_target"),
-        g("client_fds_before"),
-        g("client_fds_after"),
-        g("sim_fds_before"),
-        g("sim_fds_after"),
-        g("sim_rss_first_quarter_mib"),
-        g("sim_rss_last_quarter_mib"),
-        g("sim_rss_change_pct"),
-        r["sim_stats_after"]["tasks_alive"],
-        r["sim_stats_after"]["ports_in_use"],
-        r["sim_stats_after"]["gpus_in_use"],
-        r["sim_stats_after"]["mem_in_use_gib"],
-        r["sim_stats_after"]["cpus_in_use"],
-        g("elapsed_s"),
-    )
+/// One soak run: a name for the table, the environment, and its report.
+struct Run {
+    title: &'static str,
+    env: Vec<(&'static str, String)>,
+    report: Option<Value>,
+    passed: bool,
+}
+
+fn row(runs: &[Run], label: &str, cell: impl Fn(&Value) -> String) -> String {
+    let mut s = format!("| {label} |");
+    for r in runs {
+        let c = r.report.as_ref().map(&cell).unwrap_or_else(|| "—".into());
+        s.push_str(&format!(" {c} |"));
+    }
+    s.push('\n');
+    s
+}
+
+fn block(runs: &[Run], command: &str) -> String {
+    let all = runs.iter().all(|r| r.passed);
+    let mut s = format!(
+        "Command: `{command}` · result: **{}**\n\n| measure |",
+        if all { "pass" } else { "FAIL" }
+    );
+    for r in runs {
+        s.push_str(&format!(" {} |", r.title));
+    }
+    s.push_str("\n|---|");
+    for _ in runs {
+        s.push_str("---|");
+    }
+    s.push('\n');
+    let g = |k: &'static str| move |v: &Value| v[k].to_string().trim_matches('"').to_owned();
+    s.push_str("| result |");
+    for r in runs {
+        s.push_str(if r.passed { " pass |" } else { " **FAIL** |" });
+    }
+    s.push('\n');
+    s += &row(runs, "concurrent clients", g("clients"));
+    s += &row(runs, "credentials", g("credentials"));
+    s += &row(runs, "calls completed", g("calls_ok"));
+    s += &row(runs, "unexpected errors", g("errors"));
+    s += &row(runs, "calls per second", g("calls_per_s"));
+    s += &row(runs, "VMs created / deleted", |v| {
+        format!("{} / {}", v["vms_created"], v["vms_deleted"])
+    });
+    s += &row(runs, "client fds before → after", |v| {
+        format!("{} → {}", v["client_fds_before"], v["client_fds_after"])
+    });
+    s += &row(runs, "simulator fds before → after", |v| {
+        format!("{} → {}", v["sim_fds_before"], v["sim_fds_after"])
+    });
+    s += &row(runs, "simulator RSS, first → last quarter", |v| {
+        format!(
+            "{} → {} MiB ({:+} %){}",
+            v["sim_rss_first_quarter_mib"],
+            v["sim_rss_last_quarter_mib"],
+            v["sim_rss_change_pct"].as_f64().unwrap_or(f64::NAN),
+            if v["rss_checked"] == Value::Bool(false) {
+                ", reported only"
+            } else {
+                ", checked ≤ 10 %"
+            }
+        )
+    });
+    s += &row(runs, "nonces in the replay store at the end", |v| {
+        v["sim_stats_after"]["nonces_remembered"].to_string()
+    });
+    s += &row(
+        runs,
+        "accounting after: tasks, ports, GPUs, GiB, vCPUs",
+        |v| {
+            let a = &v["sim_stats_after"];
+            format!(
+                "{}, {}, {}, {}, {}",
+                a["tasks_alive"],
+                a["ports_in_use"],
+                a["gpus_in_use"],
+                a["mem_in_use_gib"],
+                a["cpus_in_use"]
+            )
+        },
+    );
+    s += &row(runs, "wall time", |v| format!("{} s", v["elapsed_s"]));
+    s
 }
 
 fn write_doc(generated: &str) -> Result<(), String> {
@@ -86,30 +135,63 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     let started = Instant::now();
-    eprintln!("xtask soak: {requests} requests, {vms} VMs (cargo bench -p dbc-api --bench soak)");
-    let mut child = Command::new(crate::bench::cargo())
-        .args(["bench", "-p", "dbc-api", "--bench", "soak"])
-        .env("DBC_SOAK_REQUESTS", requests.to_string())
-        .env("DBC_SOAK_VMS", vms.to_string())
-        .current_dir(workspace_root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("cannot start cargo: {e}"))?;
-    let mut report = None;
-    if let Some(out) = child.stdout.take() {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            println!("  {line}");
-            if let Some(j) = line.strip_prefix("SOAK ") {
-                report = serde_json::from_str::<Value>(j).ok();
+    let base = vec![
+        ("DBC_SOAK_REQUESTS", requests.to_string()),
+        ("DBC_SOAK_VMS", vms.to_string()),
+    ];
+    let mut runs = vec![
+        Run {
+            title: "mixed credentials",
+            env: {
+                let mut e = base.clone();
+                e.push(("DBC_SOAK_RSS_CHECK", "0".into()));
+                e
+            },
+            report: None,
+            passed: false,
+        },
+        Run {
+            title: "sessions only (RSS check)",
+            env: {
+                let mut e = base;
+                e.push(("DBC_SOAK_CREDS", "session".into()));
+                e
+            },
+            report: None,
+            passed: false,
+        },
+    ];
+    for run in &mut runs {
+        eprintln!(
+            "xtask soak: {} — {requests} requests, {vms} VMs (cargo bench -p dbc-api --bench soak)",
+            run.title
+        );
+        let mut child = Command::new(crate::bench::cargo())
+            .args(["bench", "-p", "dbc-api", "--bench", "soak"])
+            .envs(run.env.iter().map(|(k, v)| (*k, v.as_str())))
+            .current_dir(workspace_root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot start cargo: {e}"))?;
+        if let Some(out) = child.stdout.take() {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                println!("  {line}");
+                if let Some(j) = line.strip_prefix("SOAK ") {
+                    run.report = serde_json::from_str::<Value>(j).ok();
+                }
             }
         }
+        let status = child.wait().map_err(|e| e.to_string())?;
+        run.passed = status.success() && run.report.is_some();
     }
-    let status = child.wait().map_err(|e| e.to_string())?;
-    let report = report.ok_or_else(|| format!("the soak program printed no report ({status})"))?;
     let out_dir = workspace_root().join("target/bench");
     let _ = std::fs::create_dir_all(&out_dir);
-    let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    let reports: Vec<Value> = runs
+        .iter()
+        .map(|r| r.report.clone().unwrap_or(Value::Null))
+        .collect();
+    let text = serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())?;
     std::fs::write(out_dir.join("soak.json"), text + "\n").map_err(|e| e.to_string())?;
     let mut command = String::from("cargo xtask soak");
     if quick {
@@ -118,14 +200,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if !quick && (requests != 100_000 || vms != 10_000) {
         command.push_str(&format!(" --requests {requests} --vms {vms}"));
     }
-    write_doc(&block(&report, &command, status.success()))?;
+    write_doc(&block(&runs, &command))?;
     eprintln!(
         "xtask soak: wrote target/bench/soak.json and docs/reliability.md in {:.0} s",
         started.elapsed().as_secs_f64()
     );
-    if status.success() {
+    if runs.iter().all(|r| r.passed) {
         Ok(())
     } else {
-        Err(format!("soak failed ({status}); see the report above"))
+        Err("soak failed; see the reports above".into())
     }
 }

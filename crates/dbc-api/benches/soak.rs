@@ -7,7 +7,8 @@
 //! * no file-descriptor growth in the client process (`/proc/self/fd`, before the clients exist
 //!   and after they are dropped) nor in the simulator process;
 //! * simulator RSS stable: mean `VmRSS` of the last quarter of the run within 10 % of the
-//!   first quarter's;
+//!   first quarter's (`DBC_SOAK_RSS_CHECK=0`: reported only; `DBC_SOAK_CREDS=session`: session
+//!   credentials only, so the simulator's replay store does not grow);
 //! * every VM created was deleted, and the simulator's accounting (`SimHandle::stats`) shows no
 //!   task, port, GPU, CPU or memory left in use.
 //!
@@ -180,6 +181,11 @@ fn main() {
     }
     let total = env_usize("DBC_SOAK_REQUESTS", 100_000);
     let vms = env_usize("DBC_SOAK_VMS", 10_000);
+    let session_only = std::env::var("DBC_SOAK_CREDS").as_deref() == Ok("session");
+    // DBC_SOAK_RSS_CHECK=0: report the simulator's RSS change without asserting it (wallet and
+    // multisig requests fill the simulator's replay store, which grows by design up to 1M
+    // nonces per node, spec §5.3).
+    let rss_checked = std::env::var("DBC_SOAK_RSS_CHECK").as_deref() != Ok("0");
 
     let mut child = Command::new(std::env::current_exe().unwrap())
         .env("DBC_SOAK_ROLE", "sim")
@@ -252,7 +258,9 @@ fn main() {
         let mut set = tokio::task::JoinSet::new();
         for w in 0..CLIENTS {
             // Credentials rotate: session, wallet, multisig (on the multisig node).
-            let (creds, node) = match w % 3 {
+            // DBC_SOAK_CREDS=session: sessions only (no nonces: isolates the replay store).
+            let rotate = if session_only { 0 } else { w % 3 };
+            let (creds, node) = match rotate {
                 0 => (session.clone(), nodes[0].clone()),
                 1 => (Credentials::signer(alice.clone()), nodes[0].clone()),
                 _ => (multisig.clone(), nodes[2].clone()),
@@ -328,11 +336,12 @@ fn main() {
     let elapsed = started.elapsed();
     sampling.store(false, Ordering::Relaxed);
     sampler.join().unwrap();
-    // Let the runtime drop every pooled connection, then count descriptors again.
-    drop(rt);
-    std::thread::sleep(Duration::from_millis(500));
+    // Every client is dropped now; give the runtime a moment to close their pooled
+    // connections, then count descriptors again (same runtime, so only leaks remain).
+    rt.block_on(async { tokio::time::sleep(Duration::from_millis(500)).await });
     let fds_after = fd_count("self");
     let sim_fds_after = fd_count(&sim_pid.to_string());
+    drop(rt);
     let stats = sim.stats();
     drop(sim.stdin);
     let _ = sim.child.wait();
@@ -358,7 +367,8 @@ fn main() {
     .filter(|k| stats[*k].as_u64() != Some(0))
     .collect();
     let report = serde_json::json!({
-        "clients": CLIENTS, "requests_target": total, "vms_target": vms,
+        "clients": CLIENTS, "credentials": if session_only { "session" } else { "session, wallet, multisig" },
+        "requests_target": total, "vms_target": vms,
         "calls_ok": ok, "errors": errors, "vms_created": created, "vms_deleted": deleted,
         "elapsed_s": (elapsed.as_secs_f64() * 10.0).round() / 10.0,
         "calls_per_s": (ok as f64 / elapsed.as_secs_f64()).round(),
@@ -366,7 +376,7 @@ fn main() {
         "sim_fds_before": sim_fds_before, "sim_fds_after": sim_fds_after,
         "sim_rss_first_quarter_mib": (first / 1024.0 * 10.0).round() / 10.0,
         "sim_rss_last_quarter_mib": (last / 1024.0 * 10.0).round() / 10.0,
-        "sim_rss_change_pct": (rss_change * 1000.0).round() / 10.0,
+        "sim_rss_change_pct": (rss_change * 1000.0).round() / 10.0, "rss_checked": rss_checked,
         "sim_stats_after": stats, "leaks": leaks,
     });
     println!("SOAK {report}");
@@ -385,7 +395,7 @@ fn main() {
             "fd growth: client {fds_before} → {fds_after}, simulator {sim_fds_before} → {sim_fds_after}"
         ));
     }
-    if rss_change.abs() > 0.10 {
+    if rss_checked && rss_change.abs() > 0.10 {
         failed.push(format!(
             "simulator RSS changed by {:.1} %",
             rss_change * 100.0
