@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use dbc_sign::{MultisigBuilder, Signer};
-use dbc_types::{Credential, SessionId, SessionIdSign};
+use dbc_types::{Credential, Nonce, SessionId, SessionIdSign, Wallet, WalletSign};
 use std::fmt;
 use std::sync::Arc;
 
@@ -23,6 +23,9 @@ pub enum Credentials {
         /// The renter's signature of it (secret).
         session_id_sign: SessionIdSign,
     },
+    /// A node key (bare-metal manager operations): like [`Credentials::Signer`], but the
+    /// `wallet` member is the 64-hex public key (the node id) instead of an SS58 address.
+    NodeKey(Arc<dyn Signer>),
     /// A multisig renter: all member wallets, the threshold, and the members who sign.
     Multisig {
         /// Every member wallet, in the registered order.
@@ -38,6 +41,11 @@ impl Credentials {
     /// A wallet signer.
     pub fn signer(s: impl Signer + 'static) -> Self {
         Credentials::Signer(Arc::new(s))
+    }
+
+    /// A node key signer (bare-metal manager operations).
+    pub fn node_key(s: impl Signer + 'static) -> Self {
+        Credentials::NodeKey(Arc::new(s))
     }
 
     /// A session handed over by the renter.
@@ -67,6 +75,16 @@ impl Credentials {
         Ok(match self {
             Credentials::None => Credential::None,
             Credentials::Signer(s) => dbc_sign::wallet_credential(s.as_ref())?,
+            Credentials::NodeKey(s) => {
+                let nonce = <Nonce as dbc_sign::NonceExt>::generate();
+                let sign = s.sign(nonce.as_str().as_bytes())?;
+                let wallet = Wallet::try_from(hex_lower(&s.public_key()))?;
+                Credential::Wallet(WalletSign {
+                    wallet,
+                    nonce,
+                    sign,
+                })
+            }
             Credentials::Session {
                 session_id,
                 session_id_sign,
@@ -91,6 +109,9 @@ impl fmt::Debug for Credentials {
         match self {
             Credentials::None => f.write_str("Credentials::None"),
             Credentials::Signer(s) => write!(f, "Credentials::Signer({})", s.address()),
+            Credentials::NodeKey(s) => {
+                write!(f, "Credentials::NodeKey({})", hex_lower(&s.public_key()))
+            }
             Credentials::Session { session_id, .. } => {
                 write!(f, "Credentials::Session {{ session_id: {session_id}, session_id_sign: ** redacted ** }}")
             }
@@ -102,4 +123,14 @@ impl fmt::Debug for Credentials {
             ),
         }
     }
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    s
 }

@@ -263,13 +263,14 @@ endpoints! {
     LanDelete { name: "lan.delete", summary: "Delete virtual LAN", rows: [45], method: Post, path: "/api/v1/lan/delete/{network_name}", query: [],
         params: Segment, auth: RenterNotVerifier, precheck: PreCheck::None, target: Required, mutates: true,
         timeout: Some("delete local area network timeout"), request: Empty, response: OkMessage }
-    /// Bare-metal servers (client list, manager list or one server's info).
+    /// Bare-metal servers (client list, manager list or one server's info). Credentials are
+    /// optional: the manager's node key unmasks secrets, a server needs the renter (`R`).
     BareMetalListAll { name: "bare_metal.list", summary: "List bare-metal servers", rows: [46], method: Post, path: "/api/v1/bare_metal", query: [],
-        params: NoParams, auth: None, precheck: PreCheck::None, target: Optional, mutates: false,
+        params: NoParams, auth: Optional, precheck: PreCheck::None, target: Optional, mutates: false,
         timeout: Some("list bare metal timeout"), request: Empty, response: BareMetalList }
     /// Bare-metal servers filtered by node id or uuid.
     BareMetalGet { name: "bare_metal.get", summary: "List bare-metal servers by id or uuid", rows: [46], method: Post, path: "/api/v1/bare_metal/{id}", query: [],
-        params: Segment, auth: None, precheck: PreCheck::None, target: Optional, mutates: false,
+        params: Segment, auth: Optional, precheck: PreCheck::None, target: Optional, mutates: false,
         timeout: Some("list bare metal timeout"), request: Empty, response: BareMetalList }
     /// Register bare-metal servers with a manager (manager key).
     BareMetalAdd { name: "bare_metal.add", summary: "Add bare-metal servers", rows: [47], method: Post, path: "/api/v1/bare_metal/add", query: [],
