@@ -168,7 +168,47 @@ impl fmt::Debug for WaitOptions {
     }
 }
 
+/// One observation of a poll loop.
+enum Step<T> {
+    /// Finished; the status (if any) is reported to the progress callback first.
+    Done(Option<TaskStatus>, T),
+    /// Not yet; report this status and poll again.
+    Continue(TaskStatus),
+}
+
 impl Task<'_> {
+    /// The shared poll loop: observe, report progress, stop on `Done`, time out, sleep.
+    async fn poll<T>(
+        &self,
+        opts: &WaitOptions,
+        mut observe: impl FnMut(Result<TaskDetails, Error>) -> Result<Step<T>, Error>,
+    ) -> Result<T, Error> {
+        let start = Instant::now();
+        loop {
+            let step = observe(self.info().await)?;
+            let waited = start.elapsed();
+            let status = match &step {
+                Step::Done(s, _) => s.as_ref(),
+                Step::Continue(s) => Some(s),
+            };
+            if let (Some(cb), Some(s)) = (&opts.on_progress, status) {
+                cb(s, waited);
+            }
+            let last_status = match step {
+                Step::Done(_, v) => return Ok(v),
+                Step::Continue(s) => s,
+            };
+            if waited + opts.poll_interval > opts.timeout {
+                return Err(Error::WaitTimeout {
+                    task_id: self.id.clone(),
+                    last_status: last_status.to_string(),
+                    waited,
+                });
+            }
+            tokio::time::sleep(opts.poll_interval).await;
+        }
+    }
+
     /// Polls the details until `pred` accepts the status. Stops early with
     /// [`Error::TaskFailed`] on an `… error` status that `pred` does not accept, and with
     /// [`Error::WaitTimeout`] after `opts.timeout`.
@@ -176,15 +216,10 @@ impl Task<'_> {
     where
         F: Fn(&TaskStatus) -> bool,
     {
-        let start = Instant::now();
-        loop {
-            let d = self.info().await?;
-            let waited = start.elapsed();
-            if let Some(cb) = &opts.on_progress {
-                cb(&d.status, waited);
-            }
+        self.poll(&opts, |r| {
+            let d = r?;
             if pred(&d.status) {
-                return Ok(d);
+                return Ok(Step::Done(Some(d.status.clone()), d));
             }
             if d.status.is_error() {
                 return Err(Error::TaskFailed {
@@ -192,15 +227,9 @@ impl Task<'_> {
                     status: d.status.to_string(),
                 });
             }
-            if waited + opts.poll_interval > opts.timeout {
-                return Err(Error::WaitTimeout {
-                    task_id: self.id.clone(),
-                    last_status: d.status.to_string(),
-                    waited,
-                });
-            }
-            tokio::time::sleep(opts.poll_interval).await;
-        }
+            Ok(Step::Continue(d.status))
+        })
+        .await
     }
 
     /// Waits until the VM is `running` (stops early on `create error` and the like).
@@ -210,30 +239,15 @@ impl Task<'_> {
 
     /// Waits until the VM has disappeared (after `delete`).
     pub async fn wait_deleted(&self, opts: WaitOptions) -> Result<(), Error> {
-        let start = Instant::now();
-        loop {
-            match self.info().await {
-                Err(Error::Api {
-                    kind: ErrorKind::TaskNotFound,
-                    ..
-                }) => return Ok(()),
-                Err(e) => return Err(e),
-                Ok(d) => {
-                    let waited = start.elapsed();
-                    if let Some(cb) = &opts.on_progress {
-                        cb(&d.status, waited);
-                    }
-                    if waited + opts.poll_interval > opts.timeout {
-                        return Err(Error::WaitTimeout {
-                            task_id: self.id.clone(),
-                            last_status: d.status.to_string(),
-                            waited,
-                        });
-                    }
-                }
-            }
-            tokio::time::sleep(opts.poll_interval).await;
-        }
+        self.poll(&opts, |r| match r {
+            Err(Error::Api {
+                kind: ErrorKind::TaskNotFound,
+                ..
+            }) => Ok(Step::Done(None, ())),
+            Err(e) => Err(e),
+            Ok(d) => Ok(Step::Continue(d.status)),
+        })
+        .await
     }
 }
 
