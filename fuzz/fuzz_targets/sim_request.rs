@@ -17,6 +17,8 @@ struct World {
     rt: tokio::runtime::Runtime,
     addr: std::net::SocketAddr,
     node: String,
+    /// Kept alive (and reachable, so LeakSanitizer is quiet) for the whole run.
+    _sim: dbc_sim::SimHandle,
 }
 
 fn world() -> &'static World {
@@ -36,9 +38,12 @@ fn world() -> &'static World {
             )
             .expect("simulator");
         let (addr, node) = (sim.addr(), sim.rented_node().to_string());
-        // Keep the simulator alive for the whole run.
-        std::mem::forget(sim);
-        World { rt, addr, node }
+        World {
+            rt,
+            addr,
+            node,
+            _sim: sim,
+        }
     })
 }
 
