@@ -12,7 +12,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// True when a failed create may nevertheless have created the VM.
 fn outcome_unknown(e: &Error) -> bool {
     match e {
-        Error::Transport { source, .. } => source.is_outcome_unknown(),
+        // A reply too large to read still means the node received the request and answered.
+        Error::Transport { source, .. } => {
+            source.is_outcome_unknown()
+                || matches!(source, dbc_transport::TransportError::BodyTooLarge { .. })
+        }
         Error::Api {
             kind, http_status, ..
         } => *kind == ErrorKind::OperationTimeout || *http_status >= 500,

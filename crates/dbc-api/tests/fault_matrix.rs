@@ -58,13 +58,7 @@ const UNFAULTABLE: &[&str] = &["stat", "config"];
 /// Cases where the client currently diverges from the expected outcome, each reported to the
 /// owner of the code named. A listed case must still diverge: when it is fixed this test fails
 /// until the entry is removed, so the list cannot go stale.
-const KNOWN_DIVERGENCES: &[(&str, Case, &str)] = &[(
-    "tasks.create",
-    Case::Oversized,
-    "crates/dbc-api/src/tasks.rs outcome_unknown() does not count TransportError::BodyTooLarge: \
-     the node answered (so it acted) but the reply was cut, so the create outcome is unknown and \
-     should be Error::CreateOutcomeUnknown",
-)];
+const KNOWN_DIVERGENCES: &[(&str, Case, &str)] = &[];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Case {
