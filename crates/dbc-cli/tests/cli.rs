@@ -1222,6 +1222,24 @@ fn sim_serve_prints_the_ready_line() {
 
 fn assert_no_secrets(all: &str) {
     assert!(!all.contains("//Alice"), "the renter SURI was printed");
+    // //Alice derives from the public dev phrase: neither the phrase nor the derived seed may appear.
+    assert!(
+        !all.contains("bottom drive obey lake curtain smoke basket hold race lonely fit walk"),
+        "the dev phrase was printed"
+    );
+    let seed = dbc_sign::Keypair::from_suri("//Alice")
+        .unwrap()
+        .seed_hex()
+        .expect("hard-derived key has a seed");
+    let seed = seed.expose_secret();
+    assert!(
+        !all.contains(seed.trim_start_matches("0x")),
+        "the seed hex was printed"
+    );
+    assert!(
+        !all.contains("correct horse battery staple"),
+        "a keystore password was printed"
+    );
     assert!(
         !is_hex_run(all, 128),
         "a 128-hex signature (session_id_sign / sign) was printed:\n{all}"
