@@ -17,11 +17,14 @@ const MAX_LOG_CONTENT: usize = 8192;
 /// System disk size (GiB).
 const SYSTEM_DISK_GIB: u64 = 350;
 
-/// Bounded replay store: remembers the last `REPLAY_CAPACITY` accepted nonces.
+/// Bounded replay store: remembers the last `REPLAY_CAPACITY` accepted nonces (the real node
+/// keeps a Bloom filter + LRU of 1,000,000 entries). Nonces are kept as 128-bit digests, so a full
+/// store costs about 40 MiB instead of ~250 MiB of strings; a digest collision (odds ~2^-128 per
+/// pair) would only reject a fresh nonce, which the real node's Bloom filter also does.
 #[derive(Debug)]
 pub(crate) struct ReplayStore {
-    set: HashSet<String>,
-    order: VecDeque<String>,
+    set: HashSet<u128>,
+    order: VecDeque<u128>,
     cap: usize,
 }
 
@@ -35,13 +38,22 @@ impl Default for ReplayStore {
     }
 }
 
+fn nonce_digest(n: &str) -> u128 {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(n.as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    u128::from_le_bytes(b)
+}
+
 impl ReplayStore {
     fn contains(&self, n: &str) -> bool {
-        self.set.contains(n)
+        self.set.contains(&nonce_digest(n))
     }
     fn insert(&mut self, n: &str) {
-        if self.set.insert(n.to_string()) {
-            self.order.push_back(n.to_string());
+        let k = nonce_digest(n);
+        if self.set.insert(k) {
+            self.order.push_back(k);
             while self.order.len() > self.cap {
                 if let Some(old) = self.order.pop_front() {
                     self.set.remove(&old);
