@@ -8,10 +8,22 @@ use crate::args::{
 };
 use crate::creds::read_secret_file;
 use crate::error::CliResult;
-use dbc_types::endpoint::{Segment, SnapshotParams};
+use dbc_types::endpoint::{NoParams, Segment, SnapshotParams};
 use dbc_types::models::*;
 use dbc_types::registry::*;
-use dbc_types::SecretString;
+use dbc_types::{Endpoint, SecretString};
+
+/// The image endpoints that take only a file name (progress, stop, delete).
+async fn image_file<E: Endpoint<Request = ImageFile, Params = NoParams>>(
+    ctx: &Ctx,
+    node: Option<&dbc_types::NodeId>,
+    file: String,
+) -> CliResult {
+    let req = ImageFile {
+        image_filename: file,
+    };
+    show::<E>(ctx, &ctx.client_any()?, node, NoParams, req).await
+}
 
 /// `dbc image …`
 pub async fn image(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
@@ -61,29 +73,11 @@ pub async fn image(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
         }
         ImageCmd::DownloadProgress(a) => {
             let node = ctx.node(a.node.node.as_deref())?;
-            show::<ImageDownloadProgress>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                ImageFile {
-                    image_filename: a.file,
-                },
-            )
-            .await
+            image_file::<ImageDownloadProgress>(ctx, Some(&node), a.file).await
         }
         ImageCmd::DownloadStop(a) => {
             let node = ctx.node(a.node.node.as_deref())?;
-            show::<ImageDownloadStop>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                ImageFile {
-                    image_filename: a.file,
-                },
-            )
-            .await
+            image_file::<ImageDownloadStop>(ctx, Some(&node), a.file).await
         }
         ImageCmd::Upload { node, server, file } => {
             let node = ctx.opt_node(node.as_deref())?;
@@ -102,42 +96,15 @@ pub async fn image(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
         }
         ImageCmd::UploadProgress(a) => {
             let node = ctx.opt_node(a.node.as_deref())?;
-            show::<ImageUploadProgress>(
-                ctx,
-                &ctx.client_any()?,
-                node.as_ref(),
-                Default::default(),
-                ImageFile {
-                    image_filename: a.file,
-                },
-            )
-            .await
+            image_file::<ImageUploadProgress>(ctx, node.as_ref(), a.file).await
         }
         ImageCmd::UploadStop(a) => {
             let node = ctx.opt_node(a.node.as_deref())?;
-            show::<ImageUploadStop>(
-                ctx,
-                &ctx.client_any()?,
-                node.as_ref(),
-                Default::default(),
-                ImageFile {
-                    image_filename: a.file,
-                },
-            )
-            .await
+            image_file::<ImageUploadStop>(ctx, node.as_ref(), a.file).await
         }
         ImageCmd::Delete(a) => {
             let node = ctx.node(a.node.node.as_deref())?;
-            show::<ImageDelete>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                ImageFile {
-                    image_filename: a.file,
-                },
-            )
-            .await
+            image_file::<ImageDelete>(ctx, Some(&node), a.file).await
         }
     }
 }
