@@ -258,13 +258,97 @@ pub fn keypair_from_suri(suri: &str, origin: &str) -> CliResult<Keypair> {
 }
 
 /// Reads a secret from the terminal without echo; fails when stdin is not a terminal.
+///
+/// Echo is switched off (discarding anything typed ahead) *before* the prompt is printed, so
+/// whatever is typed after the prompt appears is never echoed and never thrown away. The
+/// terminal settings are restored on every path out, errors included. The line is read byte by
+/// byte straight from the terminal into a zeroizing buffer (no stdio buffer keeps a copy).
 pub fn prompt_secret(prompt: &str) -> std::io::Result<Zeroizing<String>> {
     if !std::io::stdin().is_terminal() {
         return Err(std::io::Error::other("stdin is not a terminal"));
     }
-    let term = console::Term::stderr();
-    term.write_str(prompt)?;
-    Ok(Zeroizing::new(term.read_secure_line()?))
+    #[cfg(unix)]
+    {
+        hidden::read_line(prompt)
+    }
+    #[cfg(not(unix))]
+    {
+        let term = console::Term::stderr();
+        term.write_str(prompt)?;
+        Ok(Zeroizing::new(term.read_secure_line()?))
+    }
+}
+
+#[cfg(unix)]
+mod hidden {
+    use std::io::Write;
+    use std::os::fd::{AsFd, BorrowedFd};
+
+    use rustix::termios::{tcgetattr, tcsetattr, LocalModes, OptionalActions, Termios};
+    use zeroize::Zeroizing;
+
+    /// Puts the saved terminal settings back when dropped.
+    struct Restore<'a> {
+        fd: BorrowedFd<'a>,
+        saved: Termios,
+    }
+
+    impl Drop for Restore<'_> {
+        fn drop(&mut self) {
+            let _ = tcsetattr(self.fd, OptionalActions::Now, &self.saved);
+        }
+    }
+
+    /// Longest secret accepted from the prompt, in bytes.
+    const MAX: usize = 64 * 1024;
+
+    pub(super) fn read_line(prompt: &str) -> std::io::Result<Zeroizing<String>> {
+        let stdin = std::io::stdin();
+        let fd = stdin.as_fd();
+        let saved = tcgetattr(fd)?;
+        let mut quiet = saved.clone();
+        quiet.local_modes.remove(LocalModes::ECHO);
+        // `Flush`: typeahead (typed before the prompt) is discarded now, not after the prompt
+        tcsetattr(fd, OptionalActions::Flush, &quiet)?;
+        let restore = Restore { fd, saved };
+        let mut err = std::io::stderr().lock();
+        err.write_all(prompt.as_bytes())?;
+        err.flush()?;
+        let mut line = Zeroizing::new(Vec::<u8>::with_capacity(128));
+        let mut byte = [0u8; 1];
+        loop {
+            match rustix::io::read(restore.fd, &mut byte) {
+                Ok(0) if line.is_empty() => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "end of input at the password prompt",
+                    ))
+                }
+                Ok(0) => break,
+                Ok(_) if byte[0] == b'\n' => break,
+                Ok(_) => {
+                    if line.len() >= MAX {
+                        return Err(std::io::Error::other("the typed secret is too long"));
+                    }
+                    line.push(byte[0]);
+                }
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        drop(restore);
+        let _ = err.write_all(b"\n");
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        match std::str::from_utf8(&line) {
+            Ok(s) => Ok(Zeroizing::new(s.to_owned())),
+            Err(_) => Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the typed secret is not valid UTF-8",
+            )),
+        }
+    }
 }
 
 #[cfg(test)]
