@@ -345,8 +345,9 @@ pub fn build_request<E: Endpoint>(
     let values = params.path_values();
     let query = params.query_pairs();
     let path_and_query = render_path(E::INFO.path, &values, &query)?;
-    let body =
-        serde_json::to_vec(env).map_err(|e| ValidationError::new("additional", e.to_string()))?;
+    let body = env
+        .to_json_vec()
+        .map_err(|e| ValidationError::new("additional", e.to_string()))?;
     Ok(WireRequest {
         method: E::INFO.method.wire(),
         path_and_query,

@@ -22,8 +22,10 @@ pub(crate) fn path_safe(s: &str) -> bool {
 macro_rules! string_id {
     ($(#[$m:meta])* $name:ident, $field:literal, $pattern:literal, $check:expr) => {
         $(#[$m])*
+        ///
+        /// Cloning is cheap (a shared, immutable string).
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
+        pub struct $name(std::sync::Arc<str>);
 
         impl $name {
             /// The wire text.
@@ -39,7 +41,8 @@ macro_rules! string_id {
             fn from_str(s: &str) -> Result<Self, ValidationError> {
                 #[allow(clippy::redundant_closure_call)]
                 let v: Result<String, &'static str> = ($check)(s);
-                v.map($name).map_err(|rule| ValidationError::new($field, rule))
+                v.map(|s| $name(s.into()))
+                    .map_err(|rule| ValidationError::new($field, rule))
             }
         }
 

@@ -81,12 +81,15 @@ pub fn decode_reply<T: DeserializeOwned>(http_status: u16, body: &[u8]) -> Resul
         reason,
         body_excerpt: excerpt(body),
     };
-    let reply: Reply<serde_json::Value> =
+    // `message` is kept as raw text and decoded once, straight into `T` (no `Value` tree)
+    let reply: Reply<&serde_json::value::RawValue> =
         serde_json::from_slice(body).map_err(|e| decode_err(e.to_string()))?;
     if http_status != 200 || reply.errcode != SUCCESS {
-        let message = match reply.message {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
+        let raw = reply.message.get();
+        let message = match serde_json::from_str::<serde_json::Value>(raw) {
+            Ok(serde_json::Value::String(s)) => s,
+            Ok(other) => other.to_string(),
+            Err(_) => raw.to_owned(),
         };
         return Err(ReplyError::Api {
             http_status,
@@ -94,7 +97,7 @@ pub fn decode_reply<T: DeserializeOwned>(http_status: u16, body: &[u8]) -> Resul
             message,
         });
     }
-    serde_json::from_value(reply.message).map_err(|e| {
+    serde_json::from_str(reply.message.get()).map_err(|e| {
         decode_err(format!(
             "message does not match the endpoint's result type: {e}"
         ))
