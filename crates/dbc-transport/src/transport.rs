@@ -43,7 +43,8 @@ pub struct HttpTransport {
 struct Inner {
     client: HyperClient,
     base: BaseUrl,
-    user_agent: HeaderValue,
+    /// `User-Agent` and `Content-Type`, built once and cloned into every request.
+    headers: http::HeaderMap,
     connect_timeout: Duration,
     request_timeout: Duration,
     max_body_bytes: usize,
@@ -173,11 +174,14 @@ impl HttpTransportBuilder {
             .pool_timer(TokioTimer::new())
             .build(connector);
 
+        let mut headers = http::HeaderMap::with_capacity(4);
+        headers.insert(USER_AGENT, user_agent);
+        headers.insert(CONTENT_TYPE, APPLICATION_JSON);
         Ok(HttpTransport {
             inner: Arc::new(Inner {
                 client,
                 base,
-                user_agent,
+                headers,
                 connect_timeout: self.connect_timeout,
                 request_timeout: self.request_timeout,
                 max_body_bytes: self.max_body_bytes,
@@ -258,9 +262,7 @@ impl HttpTransport {
         let mut request = Request::new(Full::new(body));
         *request.method_mut() = method.clone();
         *request.uri_mut() = uri;
-        let headers = request.headers_mut();
-        headers.append(USER_AGENT, inner.user_agent.clone());
-        headers.append(CONTENT_TYPE, APPLICATION_JSON);
+        *request.headers_mut() = inner.headers.clone();
         Ok(Prepared {
             request,
             method,

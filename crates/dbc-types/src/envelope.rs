@@ -267,7 +267,7 @@ impl<A: Serialize> Envelope<A> {
         let mut out = Vec::with_capacity(512);
         out.extend_from_slice(b"{\"peer_nodes_list\":[");
         if let Some(p) = &self.peer {
-            json_str(&mut out, p.as_ref())?;
+            json_safe(&mut out, p.as_ref());
         }
         out.extend_from_slice(b"],\"additional\":");
         serde_json::to_writer(&mut out, &self.additional)?;
@@ -275,11 +275,11 @@ impl<A: Serialize> Envelope<A> {
             Credential::None => {}
             Credential::Wallet(w) => {
                 out.extend_from_slice(b",\"wallet\":");
-                json_str(&mut out, w.wallet.as_ref())?;
+                json_safe(&mut out, w.wallet.as_ref());
                 out.extend_from_slice(b",\"nonce\":");
                 json_str(&mut out, w.nonce.as_ref())?;
                 out.extend_from_slice(b",\"sign\":");
-                json_str(&mut out, w.sign.as_ref())?;
+                json_safe(&mut out, w.sign.as_ref());
             }
             Credential::Multisig(b) => {
                 out.extend_from_slice(b",\"multisig_accounts\":");
@@ -292,7 +292,7 @@ impl<A: Serialize> Envelope<A> {
                 out.extend_from_slice(b",\"session_id\":");
                 json_str(&mut out, session_id.as_ref())?;
                 out.extend_from_slice(b",\"session_id_sign\":");
-                json_str(&mut out, session_id_sign.expose_secret())?;
+                json_safe(&mut out, session_id_sign.expose_secret());
             }
         }
         if let Some(r) = &self.rent_order {
@@ -304,16 +304,31 @@ impl<A: Serialize> Envelope<A> {
     }
 }
 
-/// Writes `s` as a JSON string: copied as is when it has nothing to escape (no `"`, `\\` or
-/// control character), else through serde_json's escaper.
-fn json_str(out: &mut Vec<u8>, s: &str) -> Result<(), serde_json::Error> {
-    // branch-free with no early exit, so the compiler vectorises the scan
+/// Writes a string whose type admits only hex digits or ASCII letters and digits (`NodeId`,
+/// `Wallet`, `SignatureHex`, `SessionIdSign`): nothing in it can need escaping, so it is
+/// copied without a scan (a unit test holds each of those types to that).
+fn json_safe(out: &mut Vec<u8>, s: &str) {
+    debug_assert!(!needs_escape(s), "not JSON-safe: {s:?}");
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
+
+/// Whether serde_json would escape anything in `s` (`"`, `\\` or a control character).
+fn needs_escape(s: &str) -> bool {
+    // branch-free with no early exit, so the compiler can vectorise the scan
     let mut flags = 0u8;
     for &b in s.as_bytes() {
         flags |= u8::from(b < 0x20) | u8::from(b == b'"') | u8::from(b == b'\\');
     }
-    let needs_escape = flags != 0;
-    if needs_escape {
+    flags != 0
+}
+
+/// Writes `s` as a JSON string: copied as is when it has nothing to escape (no `"`, `\\` or
+/// control character), else through serde_json's escaper.
+fn json_str(out: &mut Vec<u8>, s: &str) -> Result<(), serde_json::Error> {
+    if needs_escape(s) {
         return serde_json::to_writer(out, s);
     }
     out.reserve(s.len() + 2);
@@ -376,6 +391,7 @@ impl<'de, A: DeserializeOwned> Deserialize<'de> for Envelope<A> {
 mod tests {
     use super::json_str;
     use proptest::prelude::*;
+    use proptest::prop_assert;
 
     fn check(s: &str) {
         let mut fast = Vec::new();
@@ -406,6 +422,22 @@ mod tests {
         #[test]
         fn any_string_matches_serde(s in any::<String>()) {
             check(&s);
+        }
+
+        /// The types written by `json_safe` reject every character that JSON would escape.
+        #[test]
+        fn safe_id_types_never_hold_escapable_text(s in any::<String>(), bad in prop::sample::select(vec!['"', '\\', '\n', '\u{0}', '\u{1f}'])) {
+            for text in [format!("{s}{bad}"), format!("{bad}{s}"), format!("{}{bad}", "a".repeat(63)), format!("{}{bad}", "a".repeat(127))] {
+                prop_assert!(text.parse::<crate::NodeId>().is_err());
+                prop_assert!(text.parse::<crate::Wallet>().is_err());
+                prop_assert!(text.parse::<crate::SignatureHex>().is_err());
+                prop_assert!(super::SessionIdSign::new(&text).is_err());
+            }
+            for ok in [s.parse::<crate::NodeId>().ok().map(|v| v.as_str().to_owned()),
+                       s.parse::<crate::Wallet>().ok().map(|v| v.as_str().to_owned()),
+                       s.parse::<crate::SignatureHex>().ok().map(|v| v.as_str().to_owned())].into_iter().flatten() {
+                prop_assert!(!super::needs_escape(&ok));
+            }
         }
     }
 }
