@@ -4,11 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 use http::uri::PathAndQuery;
 use http::{Request, Uri};
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -310,17 +310,41 @@ impl HttpTransport {
                     return Err(ctx().too_large(limit));
                 }
             }
-            let collected = Limited::new(body, limit).collect().await.map_err(|e| {
-                if e.downcast_ref::<LengthLimitError>().is_some() {
-                    ctx().too_large(limit)
-                } else {
-                    ctx().io_error(&*e, true)
+            // Read the body frame by frame, counting against the limit as bytes arrive. The
+            // usual reply is one data frame, which is kept as is (no copy, no extra buffer).
+            let mut body = body;
+            let mut first: Option<Bytes> = None;
+            let mut more: Option<BytesMut> = None;
+            let mut total = 0usize;
+            while let Some(frame) = body.frame().await {
+                let frame = frame.map_err(|e| ctx().io_error(&e, true))?;
+                let Ok(data) = frame.into_data() else {
+                    continue; // trailers carry nothing we return
+                };
+                total = total.saturating_add(data.len());
+                if total > limit {
+                    return Err(ctx().too_large(limit));
                 }
-            })?;
+                if let Some(buf) = more.as_mut() {
+                    buf.extend_from_slice(&data);
+                } else if let Some(head) = first.take() {
+                    let mut buf = BytesMut::with_capacity(head.len() + data.len());
+                    buf.extend_from_slice(&head);
+                    buf.extend_from_slice(&data);
+                    more = Some(buf);
+                } else {
+                    first = Some(data);
+                }
+            }
+            let body = match (more, first) {
+                (Some(buf), _) => buf.freeze(),
+                (None, Some(b)) => b,
+                (None, None) => Bytes::new(),
+            };
             Ok(HttpResponse {
                 status: parts.status,
                 headers: parts.headers,
-                body: collected.to_bytes(),
+                body,
             })
         };
         match tokio::time::timeout(after, work).await {
