@@ -7,7 +7,6 @@ use crate::TransportError;
 /// A validated base URL: scheme + `host:port`, no path.
 #[derive(Debug, Clone)]
 pub(crate) struct BaseUrl {
-    pub scheme: Scheme,
     pub authority: Authority,
     /// Normalised `scheme://host:port` (no trailing slash).
     pub text: String,
@@ -101,7 +100,6 @@ pub(crate) fn parse_base_url(raw: &str) -> Result<BaseUrl, TransportError> {
     let scheme = if tls { Scheme::HTTPS } else { Scheme::HTTP };
     Ok(BaseUrl {
         text: format!("{}://{}", scheme.as_str(), authority.as_str()),
-        scheme,
         authority,
         tls,
     })
