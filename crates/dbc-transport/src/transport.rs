@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
+use http::header::{HeaderValue, CONTENT_TYPE, USER_AGENT};
 use http::uri::PathAndQuery;
 use http::{Request, Uri};
 use http_body_util::{BodyExt, Full};
@@ -317,15 +317,9 @@ impl HttpTransport {
                 }
             })?;
             let (parts, body) = resp.into_parts();
-            if let Some(len) = parts
-                .headers
-                .get(CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|s| s.parse::<u64>().ok())
-            {
-                if len > limit as u64 {
-                    return Err(ctx().too_large(limit));
-                }
+            // hyper's size hint is the declared Content-Length: refuse before reading
+            if hyper::body::Body::size_hint(&body).lower() > limit as u64 {
+                return Err(ctx().too_large(limit));
             }
             // Read the body frame by frame, counting against the limit as bytes arrive. The
             // usual reply is one data frame, which is kept as is (no copy, no extra buffer).
