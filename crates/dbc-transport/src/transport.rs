@@ -281,7 +281,8 @@ impl HttpTransport {
             }
         }
         Ok(Prepared {
-            request,
+            // lazy: nothing is sent until the transport's future is polled
+            pending: inner.client.request(request),
             method,
             pq,
             after: timeout.unwrap_or(inner.request_timeout),
@@ -291,7 +292,7 @@ impl HttpTransport {
     /// Sends a prepared request under its whole-request timeout.
     async fn run(&self, p: Prepared) -> Result<HttpResponse, TransportError> {
         let Prepared {
-            request,
+            pending,
             method,
             pq,
             after,
@@ -305,9 +306,6 @@ impl HttpTransport {
             connect_timeout: inner.connect_timeout,
         };
         let limit = inner.max_body_bytes;
-        // `request` is handed to hyper here, before the first await, so the future below
-        // holds hyper's small response future rather than the request itself.
-        let pending = inner.client.request(request);
         let work = async {
             let resp = pending.await.map_err(|e| {
                 if e.is_connect() {
@@ -390,7 +388,9 @@ impl HttpTransport {
 
 /// A request checked and converted by [`HttpTransport::prepare`].
 struct Prepared {
-    request: Request<Full<Bytes>>,
+    /// hyper's (lazy) response future: the request was handed over when prepared, so it is
+    /// not moved again.
+    pending: hyper_util::client::legacy::ResponseFuture,
     method: http::Method,
     pq: PathAndQuery,
     after: Duration,
