@@ -3,6 +3,7 @@
 //! session credential and once with wallet signatures (the baseline pre-signs every body, each
 //! with its own nonce). Prints both throughputs, the ratio, and a `BENCH {json}` line per figure.
 //!
+//! The baseline sends the same request head as `HttpTransport` (`User-Agent`, `Content-Type`).
 //! Each round interleaves the two clients in 10 slices so machine noise hits both alike; the
 //! figures are medians over the rounds. The baseline hyper client uses the same connector and
 //! pool settings as `HttpTransport` (no Nagle, 64 idle connections), so the ratio measures the
@@ -27,6 +28,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CONCURRENCY: usize = 64;
+/// HttpTransport's default `User-Agent`, sent by the baseline too.
+const USER_AGENT: &str = concat!("dbc-rs/", env!("CARGO_PKG_VERSION"));
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -71,7 +74,9 @@ async fn run_bare(bare: &Bare, uri: &str, bodies: Arc<Vec<Bytes>>, n: usize) -> 
                     break;
                 }
                 let body = bodies[i % bodies.len()].clone();
+                // the same request head HttpTransport sends, so the server's work is identical
                 let req = hyper::Request::post(&uri)
+                    .header("user-agent", USER_AGENT)
                     .header("content-type", "application/json")
                     .body(Full::new(body))
                     .expect("request");

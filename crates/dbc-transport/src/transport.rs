@@ -8,7 +8,7 @@ use bytes::{Bytes, BytesMut};
 use http::header::{HeaderValue, CONTENT_TYPE, USER_AGENT};
 use http::uri::PathAndQuery;
 use http::{Request, Uri};
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -319,21 +319,23 @@ impl HttpTransport {
             if hyper::body::Body::size_hint(&body).lower() > limit as u64 {
                 return Err(ctx().too_large(limit));
             }
-            // Read the body frame by frame, counting against the limit as bytes arrive. The
-            // usual reply is one data frame, which is kept as is (no copy, no extra buffer).
-            let mut body = body;
+            // Read the body frame by frame through `Limited`, which fails as soon as more
+            // than `limit` bytes have arrived. The usual reply is one data frame, which is
+            // kept as is (no copy, no extra buffer).
+            let mut body = Limited::new(body, limit);
             let mut first: Option<Bytes> = None;
             let mut more: Option<BytesMut> = None;
-            let mut total = 0usize;
             while let Some(frame) = body.frame().await {
-                let frame = frame.map_err(|e| ctx().io_error(&e, true))?;
+                let frame = frame.map_err(|e| {
+                    if e.downcast_ref::<LengthLimitError>().is_some() {
+                        ctx().too_large(limit)
+                    } else {
+                        ctx().io_error(&*e, true)
+                    }
+                })?;
                 let Ok(data) = frame.into_data() else {
                     continue; // trailers carry nothing we return
                 };
-                total = total.saturating_add(data.len());
-                if total > limit {
-                    return Err(ctx().too_large(limit));
-                }
                 if let Some(buf) = more.as_mut() {
                     buf.extend_from_slice(&data);
                 } else if let Some(head) = first.take() {
