@@ -76,11 +76,6 @@ pub fn excerpt(body: &[u8]) -> String {
 /// Success means HTTP 200 **and** `errcode == 0` (spec §2). Any other well-formed envelope
 /// becomes [`ReplyError::Api`]; anything else [`ReplyError::Decode`] with a body excerpt.
 pub fn decode_reply<T: DeserializeOwned>(http_status: u16, body: &[u8]) -> Result<T, ReplyError> {
-    let decode_err = |reason: String| ReplyError::Decode {
-        http_status,
-        reason,
-        body_excerpt: excerpt(body),
-    };
     if http_status == 200 {
         // One pass for the usual success reply (`errcode` 0 written before `message`).
         // Anything else, errors included, takes the general path below, which gives the
