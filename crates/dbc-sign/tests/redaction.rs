@@ -42,16 +42,30 @@ fn keys_phrases_and_seeds_are_redacted() {
         assert_clean(text, &[PHRASE, "pa55word", &seed_text, &seed_text[2..]]);
     }
 
+    // A random phrase: its words are random too, and one may happen to occur in the public
+    // text ("address" is a BIP39 word; a 4-letter word can occur in a base58 address). So the
+    // output is checked exactly (only the public address can appear), and for the whole
+    // phrase and seed rather than word by word.
     let (gen, phrase) = Keypair::generate_with_words(24).unwrap();
     let gseed = gen.seed_hex().unwrap().expose_secret().to_string();
+    assert_eq!(
+        format!("{gen:?}"),
+        format!("Keypair {{ address: {:?} }}", gen.address())
+    );
+    assert_eq!(format!("{phrase:?}"), "Phrase(** redacted **)");
+    assert_eq!(format!("{phrase:#?}"), "Phrase(** redacted **)");
     for text in [
         format!("{gen:?}"),
+        format!("{gen:#?}"),
         format!("{phrase:?}"),
-        format!("{phrase:#?}"),
     ] {
-        assert_clean(&text, &[phrase.expose_secret(), &gseed[2..]]);
+        let lower = text.to_lowercase();
+        assert!(
+            !lower.contains(&phrase.expose_secret().to_lowercase()),
+            "{text}"
+        );
+        assert!(!lower.contains(&gseed[2..].to_lowercase()), "{text}");
     }
-    assert_eq!(format!("{phrase:?}"), "Phrase(** redacted **)");
 }
 
 #[test]
