@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http::header::{HeaderValue, CONTENT_TYPE, USER_AGENT};
 use http::uri::PathAndQuery;
 use http::{Request, Uri};
@@ -319,39 +319,19 @@ impl HttpTransport {
             if hyper::body::Body::size_hint(&body).lower() > limit as u64 {
                 return Err(ctx().too_large(limit));
             }
-            // Read the body frame by frame through `Limited`, which fails as soon as more
-            // than `limit` bytes have arrived. The usual reply is one data frame, which is
-            // kept as is (no copy, no extra buffer).
-            let mut body = Limited::new(body, limit);
-            let mut first: Option<Bytes> = None;
-            let mut more: Option<BytesMut> = None;
-            while let Some(frame) = body.frame().await {
-                let frame = frame.map_err(|e| {
+            // `Limited` fails as soon as more than `limit` bytes have arrived; `to_bytes` of
+            // a one-frame body (the usual reply) hands that frame over without a copy.
+            let body = Limited::new(body, limit)
+                .collect()
+                .await
+                .map_err(|e| {
                     if e.downcast_ref::<LengthLimitError>().is_some() {
                         ctx().too_large(limit)
                     } else {
                         ctx().io_error(&*e, true)
                     }
-                })?;
-                let Ok(data) = frame.into_data() else {
-                    continue; // trailers carry nothing we return
-                };
-                if let Some(buf) = more.as_mut() {
-                    buf.extend_from_slice(&data);
-                } else if let Some(head) = first.take() {
-                    let mut buf = BytesMut::with_capacity(head.len() + data.len());
-                    buf.extend_from_slice(&head);
-                    buf.extend_from_slice(&data);
-                    more = Some(buf);
-                } else {
-                    first = Some(data);
-                }
-            }
-            let body = match (more, first) {
-                (Some(buf), _) => buf.freeze(),
-                (None, Some(b)) => b,
-                (None, None) => Bytes::new(),
-            };
+                })?
+                .to_bytes();
             Ok(HttpResponse {
                 status: parts.status,
                 headers: parts.headers,
