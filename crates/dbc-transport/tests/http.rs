@@ -124,6 +124,22 @@ async fn sends_expected_headers_and_body() {
 }
 
 #[tokio::test]
+async fn a_custom_user_agent_replaces_the_default() {
+    let srv = echo_server().await;
+    let t = HttpTransport::builder()
+        .base_url(&format!("http://{}", srv.addr))
+        .user_agent("my-platform/2.1")
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        let resp = t.send(HttpRequest::post("/x", "{}")).await.unwrap();
+        let h = &resp.headers;
+        assert_eq!(h["x-echo-user-agent"], "my-platform/2.1");
+        assert_eq!(h["x-echo-content-type"], "application/json");
+    }
+}
+
+#[tokio::test]
 async fn keep_alive_reuses_one_connection_for_100_sequential_requests() {
     let srv = echo_server().await;
     let t = transport(srv.addr);
