@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::header::{HeaderValue, CONTENT_TYPE, USER_AGENT};
 use http::uri::PathAndQuery;
 use http::{Request, Uri};
@@ -312,23 +312,10 @@ impl HttpTransport {
                 }
             })?;
             let (parts, body) = resp.into_parts();
-            // hyper's size hint is the declared Content-Length: refuse before reading
-            if hyper::body::Body::size_hint(&body).lower() > limit as u64 {
-                return Err(ctx().too_large(limit));
-            }
-            // `Limited` fails as soon as more than `limit` bytes have arrived; `to_bytes` of
-            // a one-frame body (the usual reply) hands that frame over without a copy.
-            let body = Limited::new(body, limit)
-                .collect()
-                .await
-                .map_err(|e| {
-                    if e.downcast_ref::<LengthLimitError>().is_some() {
-                        ctx().too_large(limit)
-                    } else {
-                        ctx().io_error(&*e, true)
-                    }
-                })?
-                .to_bytes();
+            let body = read_body(body, limit).await.map_err(|e| match e {
+                BodyError::TooLarge => ctx().too_large(limit),
+                BodyError::Read(e) => ctx().io_error(&*e, true),
+            })?;
             Ok(HttpResponse {
                 status: parts.status,
                 headers: parts.headers,
@@ -363,6 +350,57 @@ impl HttpTransport {
         }
         result
     }
+}
+
+/// Why [`read_body`] stopped.
+enum BodyError {
+    /// More than the limit arrived (or was announced).
+    TooLarge,
+    /// The connection failed while the body was read.
+    Read(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Reads a whole response body through [`Limited`], which fails as soon as more than `limit`
+/// bytes have arrived, so an oversized body is never buffered (a larger announced
+/// `Content-Length` is refused before reading). A body that arrives in one frame (the usual
+/// reply) is handed over without a copy; several frames are gathered into one buffer sized
+/// from the announced length. (`BodyExt::collect` would do the same with more work per reply.)
+async fn read_body(body: hyper::body::Incoming, limit: usize) -> Result<Bytes, BodyError> {
+    let hint = hyper::body::Body::size_hint(&body);
+    if hint.lower() > limit as u64 {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Limited::new(body, limit);
+    let mut first: Option<Bytes> = None;
+    let mut gathered: Option<BytesMut> = None;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            if e.is::<LengthLimitError>() {
+                BodyError::TooLarge
+            } else {
+                BodyError::Read(e)
+            }
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers: not part of the body
+        };
+        if let Some(buf) = gathered.as_mut() {
+            buf.extend_from_slice(&data);
+        } else if let Some(one) = first.take() {
+            let announced = usize::try_from(hint.lower()).unwrap_or(limit).min(limit);
+            let mut buf = BytesMut::with_capacity(announced.max(one.len() + data.len()));
+            buf.extend_from_slice(&one);
+            buf.extend_from_slice(&data);
+            gathered = Some(buf);
+        } else {
+            first = Some(data);
+        }
+    }
+    Ok(match (gathered, first) {
+        (Some(buf), _) => buf.freeze(),
+        (None, Some(one)) => one,
+        (None, None) => Bytes::new(),
+    })
 }
 
 /// A request checked and converted by [`HttpTransport::prepare`].
