@@ -54,6 +54,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+mod deadline;
 mod error;
 mod transport;
 mod url;

@@ -14,6 +14,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tracing::Instrument;
 
+use crate::deadline::{self, Deadlines};
 use crate::error::ReqCtx;
 use crate::url::{parse_base_url, BaseUrl};
 use crate::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
@@ -53,6 +54,8 @@ struct Inner {
     connect_timeout: Duration,
     request_timeout: Duration,
     max_body_bytes: usize,
+    /// Whole-request deadlines of the requests in flight (see `deadline.rs`).
+    deadlines: Arc<Deadlines>,
 }
 
 impl fmt::Debug for HttpTransport {
@@ -188,6 +191,7 @@ impl HttpTransportBuilder {
                 connect_timeout: self.connect_timeout,
                 request_timeout: self.request_timeout,
                 max_body_bytes: self.max_body_bytes,
+                deadlines: Arc::new(Deadlines::new()),
             }),
         })
     }
@@ -322,9 +326,9 @@ impl HttpTransport {
                 body,
             })
         };
-        match tokio::time::timeout(after, work).await {
-            Ok(r) => r,
-            Err(_) => Err(ctx().timeout(after)),
+        match deadline::within(&inner.deadlines, after, work).await {
+            Some(r) => r,
+            None => Err(ctx().timeout(after)),
         }
     }
 

@@ -241,6 +241,76 @@ async fn stalled_server_gives_request_timeout() {
     assert!(start.elapsed() < Duration::from_millis(100) + Duration::from_secs(1));
 }
 
+/// Timeouts of a second or more are watched by the transport's shared watchdog rather than
+/// one runtime timer per request: they fire on time too, for many stalled requests at once,
+/// with the server stalling before the head or in the middle of the body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_timeouts_fire_on_time_for_many_stalled_requests() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        let mut n = 0u32;
+        while let Ok((mut s, _)) = listener.accept().await {
+            read_head(&mut s).await;
+            if n % 2 == 1 {
+                let _ = s
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
+                    .await;
+            }
+            n += 1;
+            held.push(s); // never finish
+        }
+    });
+    let timeout = Duration::from_millis(1500);
+    let t = HttpTransport::builder()
+        .base_url(&format!("http://{addr}"))
+        .request_timeout(timeout)
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let t = t.clone();
+        tasks.push(tokio::spawn(async move {
+            // bounded independently (tokio's timer), so a broken watchdog fails, not hangs
+            let r = tokio::time::timeout(
+                timeout + Duration::from_secs(3),
+                t.send(HttpRequest::post(format!("/stall/{i}"), "{}")),
+            )
+            .await
+            .expect("the transport's timeout never fired");
+            (r, Instant::now())
+        }));
+    }
+    for task in tasks {
+        let (r, at) = task.await.unwrap();
+        let err = r.unwrap_err();
+        assert!(
+            matches!(err, TransportError::RequestTimeout { after, .. } if after == timeout),
+            "{err:?}"
+        );
+        let took = at - start;
+        assert!(took >= timeout, "{took:?}");
+        assert!(took < timeout + Duration::from_secs(1), "{took:?}");
+    }
+    // after a quiet spell the next stalled request still times out
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let start = Instant::now();
+    let err = tokio::time::timeout(
+        timeout + Duration::from_secs(3),
+        t.send(HttpRequest::post("/again", "{}")),
+    )
+    .await
+    .expect("the transport's timeout never fired")
+    .unwrap_err();
+    assert!(
+        matches!(err, TransportError::RequestTimeout { .. }),
+        "{err:?}"
+    );
+    assert!(start.elapsed() < timeout + Duration::from_secs(1));
+}
+
 #[tokio::test]
 async fn body_stalling_mid_way_is_covered_by_the_request_timeout() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
