@@ -14,7 +14,8 @@
 //! spread over the machine's cores because client and simulator are CPU-bound together); the
 //! bench prints how far the prediction is from the measured time.
 //!
-//! `cargo bench -p dbc-api --bench client_vs_hyper` (env `DBC_BENCH_N`, default 20000; `DBC_BENCH_ROUNDS`, default 5).
+//! `cargo bench -p dbc-api --bench client_vs_hyper` (env `DBC_BENCH_N`, default 20000; `DBC_BENCH_ROUNDS`, default 5;
+//! `DBC_BENCH_SESSION_ONLY` stops after the session figure, e.g. for profiling).
 
 use bytes::Bytes;
 use dbc_api::{Client, Credentials};
@@ -180,6 +181,10 @@ async fn main() {
                            "baseline_name": "hyper_util_bare_prebuilt", "baseline_value": b,
                            "ratio": session_ratio, "rounds": rounds})
     );
+
+    if std::env::var_os("DBC_BENCH_SESSION_ONLY").is_some() {
+        return; // for profiling the session path alone
+    }
 
     // Wallet signatures: the baseline pre-signs every body (its own nonce each), before timing.
     let cores = std::thread::available_parallelism()
