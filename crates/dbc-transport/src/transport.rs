@@ -110,7 +110,9 @@ impl HttpTransportBuilder {
 
     /// Maximum time for the whole request: connect, headers and body
     /// (default 45 s). Can be overridden per request with
-    /// [`HttpRequest::timeout`].
+    /// [`HttpRequest::timeout`]. Timeouts of 1 s or more are enforced by one watchdog task per
+    /// transport (running only while requests are in flight), shorter ones by a Tokio timer per
+    /// request; either way the request fails with [`TransportError::RequestTimeout`] on time.
     pub fn request_timeout(mut self, d: Duration) -> Self {
         self.request_timeout = d;
         self
