@@ -89,6 +89,14 @@ fn transport(addr: SocketAddr) -> HttpTransport {
         .unwrap()
 }
 
+fn transport_with_timeout(addr: SocketAddr, timeout: Duration) -> HttpTransport {
+    HttpTransport::builder()
+        .base_url(&format!("http://{addr}"))
+        .request_timeout(timeout)
+        .build()
+        .unwrap()
+}
+
 /// Read one request head from a raw socket (until the blank line).
 async fn read_head(s: &mut TcpStream) {
     let mut buf = Vec::new();
@@ -209,11 +217,7 @@ async fn stalled_server_gives_request_timeout() {
         }
     });
     let timeout = Duration::from_millis(300);
-    let t = HttpTransport::builder()
-        .base_url(&format!("http://{addr}"))
-        .request_timeout(timeout)
-        .build()
-        .unwrap();
+    let t = transport_with_timeout(addr, timeout);
     let start = Instant::now();
     let err = t.send(HttpRequest::post("/stall", "{}")).await.unwrap_err();
     let elapsed = start.elapsed();
@@ -263,11 +267,7 @@ async fn long_timeouts_fire_on_time_for_many_stalled_requests() {
         }
     });
     let timeout = Duration::from_millis(1500);
-    let t = HttpTransport::builder()
-        .base_url(&format!("http://{addr}"))
-        .request_timeout(timeout)
-        .build()
-        .unwrap();
+    let t = transport_with_timeout(addr, timeout);
     let start = Instant::now();
     let mut tasks = Vec::new();
     for i in 0..20 {
@@ -325,11 +325,7 @@ async fn body_stalling_mid_way_is_covered_by_the_request_timeout() {
             held.push(s); // never finish the body
         }
     });
-    let t = HttpTransport::builder()
-        .base_url(&format!("http://{addr}"))
-        .request_timeout(Duration::from_millis(300))
-        .build()
-        .unwrap();
+    let t = transport_with_timeout(addr, Duration::from_millis(300));
     let start = Instant::now();
     let err = t.send(HttpRequest::post("/slow", "{}")).await.unwrap_err();
     assert!(
