@@ -209,7 +209,7 @@ fn sign_figure(target: &Path, quick: bool) -> Value {
     // Criterion times the two sides one after the other, so a burst of load on this shared
     // machine can land on one side only: like the throughput figures, the full run takes the
     // run with the median ratio of several.
-    let mut measured: Vec<(f64, f64)> = Vec::new();
+    let mut measured: Vec<(f64, f64)> = Vec::with_capacity(runs);
     for i in 0..runs {
         if runs > 1 {
             eprintln!("xtask bench: run {} of {runs}", i + 1);
@@ -233,19 +233,17 @@ fn sign_figure(target: &Path, quick: bool) -> Value {
             }
         }
     }
-    measured.sort_by(|a, b| (a.0 / a.1).total_cmp(&(b.0 / b.1)));
-    let Some(&(ours, bare)) = measured.get(measured.len() / 2) else {
-        return skipped(name, "no run measured");
-    };
-    let mut figure = json!({
-        "name": name, "value": ours, "unit": "ns/signature",
-        "baseline_name": "bare schnorrkel sign", "baseline_value": bare, "ratio": ours / bare,
-    });
-    if measured.len() > 1 {
-        figure["run_ratios"] = json!(measured.iter().map(|(o, b)| o / b).collect::<Vec<_>>());
-        figure["runs"] = json!(measured.len());
-    }
-    figure
+    let runs: Vec<Value> = measured
+        .into_iter()
+        .map(|(ours, bare)| {
+            json!({
+                "name": name, "value": ours, "unit": "ns/signature",
+                "baseline_name": "bare schnorrkel sign", "baseline_value": bare,
+                "ratio": ours / bare,
+            })
+        })
+        .collect();
+    median_run(runs).unwrap_or_else(|| skipped(name, "no run measured"))
 }
 
 /// Times `runs` executions of a command (each must exit 0); returns the mean wall time.
@@ -657,20 +655,28 @@ fn cargo_bench_runs(
     let mut out = Vec::new();
     for f in &all[0] {
         let name = f["name"].clone();
-        let mut same: Vec<&Value> = all
+        let same: Vec<Value> = all
             .iter()
-            .filter_map(|run| run.iter().find(|g| g["name"] == name))
+            .filter_map(|run| run.iter().find(|g| g["name"] == name).cloned())
             .collect();
-        same.sort_by(|a, b| {
-            let (x, y) = (a["ratio"].as_f64(), b["ratio"].as_f64());
-            x.unwrap_or(f64::NAN).total_cmp(&y.unwrap_or(f64::NAN))
-        });
-        let mut pick = same[same.len() / 2].clone();
-        pick["run_ratios"] = json!(same.iter().map(|g| g["ratio"].clone()).collect::<Vec<_>>());
-        pick["runs"] = json!(same.len());
-        out.push(pick);
+        out.extend(median_run(same));
     }
     Ok(out)
+}
+
+/// Of several runs' values of one figure, the one with the median ratio; with more than one
+/// run it also lists every run's ratio (`run_ratios`, ascending) and their number (`runs`).
+fn median_run(mut same: Vec<Value>) -> Option<Value> {
+    same.sort_by(|a, b| {
+        let (x, y) = (a["ratio"].as_f64(), b["ratio"].as_f64());
+        x.unwrap_or(f64::NAN).total_cmp(&y.unwrap_or(f64::NAN))
+    });
+    let mut pick = same.get(same.len() / 2)?.clone();
+    if same.len() > 1 {
+        pick["run_ratios"] = json!(same.iter().map(|g| g["ratio"].clone()).collect::<Vec<_>>());
+        pick["runs"] = json!(same.len());
+    }
+    Some(pick)
 }
 
 /// `cargo xtask bench [--quick]`.
@@ -778,4 +784,26 @@ pub fn run(args: &[String]) -> Result<(), String> {
         elapsed.as_secs_f64()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_run_picks_the_middle_ratio_and_lists_all() {
+        let runs: Vec<Value> = [0.97, 0.93, 0.95]
+            .iter()
+            .map(|r| json!({"name": "x", "value": r * 100.0, "ratio": r}))
+            .collect();
+        let pick = median_run(runs).unwrap();
+        assert_eq!(pick["ratio"], json!(0.95));
+        assert_eq!(pick["value"], json!(95.0));
+        assert_eq!(pick["run_ratios"], json!([0.93, 0.95, 0.97]));
+        assert_eq!(pick["runs"], json!(3));
+
+        let one = median_run(vec![json!({"name": "x", "ratio": 1.0})]).unwrap();
+        assert!(one.get("run_ratios").is_none());
+        assert!(median_run(Vec::new()).is_none());
+    }
 }

@@ -232,10 +232,6 @@ pub fn render_path(
     values: &[&str],
     query: &[(&'static str, String)],
 ) -> Result<String, ValidationError> {
-    if values.is_empty() && query.is_empty() && !template.contains('{') {
-        // exact capacity: the transport turns it into `Bytes` without another allocation
-        return Ok(template.to_owned());
-    }
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     let mut vals = values.iter();
