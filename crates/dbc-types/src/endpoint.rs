@@ -226,7 +226,12 @@ impl std::fmt::Debug for WireRequest {
     }
 }
 
-/// Renders `template` with `values` and `query`, checking every value is path-safe.
+/// Renders `template` with `values` and `query`, checking every value is path-safe, is not
+/// `.`/`..` and is no fixed word of a sibling route (see [`crate::routes`]).
+///
+/// # Errors
+///
+/// A [`ValidationError`] naming the parameter whose value cannot be sent.
 pub fn render_path(
     template: &'static str,
     values: &[&str],
@@ -255,6 +260,8 @@ pub fn render_path(
                 "must be printable ASCII without '/', '?', '#', '&', '%', quotes or spaces (the node does not decode URLs)",
             );
         }
+        let index = out.split('/').filter(|s| !s.is_empty()).count();
+        crate::routes::check_path_value(template, name, index, v)?;
         out.push_str(v);
         rest = &rest[close + 1..];
     }

@@ -129,6 +129,8 @@ string_id!(
     |s: &str| {
         if s.is_empty() {
             Err("task_id is empty")
+        } else if s == "." || s == ".." {
+            Err("`.` and `..` are path navigation, not task ids")
         } else if s.len() > 128 || !path_safe(s) {
             Err("a task id has at most 128 printable characters without '/', '?', '#', '&', '%', quotes or spaces")
         } else {

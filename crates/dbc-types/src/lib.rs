@@ -47,8 +47,10 @@ pub mod error;
 pub mod ids;
 pub mod models;
 pub mod numstr;
+pub mod redact;
 pub mod registry;
 pub mod reply;
+pub mod routes;
 pub mod secret;
 
 pub use endpoint::{build_request, decode, Endpoint, EndpointInfo, WireRequest};

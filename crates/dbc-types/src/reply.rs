@@ -38,7 +38,8 @@ pub enum ReplyError {
         http_status: u16,
         /// What was wrong (serde's message).
         reason: String,
-        /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes, lossy UTF-8).
+        /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes, lossy UTF-8), with the
+        /// values of secret members masked.
         body_excerpt: String,
     },
 }
@@ -65,10 +66,11 @@ impl fmt::Display for ReplyError {
 
 impl std::error::Error for ReplyError {}
 
-/// The first [`BODY_EXCERPT_LIMIT`] bytes of `body` as text.
+/// The first [`BODY_EXCERPT_LIMIT`] bytes of `body` as text, with the values of secret members
+/// (`login_password`, `session_id_sign`, `sign`, …) masked (see [`crate::redact`]).
 pub fn excerpt(body: &[u8]) -> String {
-    let cut = &body[..body.len().min(BODY_EXCERPT_LIMIT)];
-    String::from_utf8_lossy(cut).into_owned()
+    let cut = body.get(..BODY_EXCERPT_LIMIT).unwrap_or(body);
+    String::from_utf8_lossy(&crate::redact::mask_secrets(cut)).into_owned()
 }
 
 /// Decodes a reply body into the success type `T`.
