@@ -34,8 +34,8 @@ pub enum KeyError {
     /// The keystore asks for scrypt parameters that would cost too much CPU or memory.
     #[error(
         "the keystore's scrypt parameters (N={n}, p={p}, r={r}) are refused to avoid excessive \
-         CPU/memory use (accepted: N a power of two up to 2^20, r <= 16, p <= 16, memory \
-         128*N*r <= 1 GiB); re-export the account with polkadot-js defaults"
+         CPU/memory use (accepted: N a power of two up to 2^18, r <= 16, p <= 16, memory \
+         128*N*r <= 256 MiB); re-export the account with polkadot-js defaults"
     )]
     KeystoreScryptParams {
         /// scrypt cost parameter N.

@@ -34,15 +34,21 @@ const B64: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
+/// Largest scrypt N accepted (2^18, the common "strong" setting, e.g. Ethereum keystores).
+pub const MAX_SCRYPT_N: u32 = 1 << 18;
+/// Largest scrypt memory accepted, `128 * N * r` bytes (256 MiB).
+pub const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
+
 /// Checks scrypt parameters and returns log2(N).
 ///
-/// polkadot-js writes N = 2^15, p = 1, r = 8 and accepts a few presets (N up to 2^20, p up to
-/// 4, r up to 16). Anything a real export can contain is accepted; parameters that would make a
-/// crafted file burn excessive CPU or memory are refused.
+/// polkadot-js writes N = 2^15, p = 1, r = 8 and accepts a few presets (N from 2^13 to 2^17,
+/// p up to 10, r = 8); common stronger settings go up to N = 2^18, r = 8 (256 MiB). A crafted
+/// file asking for more memory ([`MAX_SCRYPT_MEMORY`]), a larger N ([`MAX_SCRYPT_N`]) or
+/// excessive CPU work is refused before any hashing.
 fn scrypt_log_n(n: u32, p: u32, r: u32) -> Result<u8, KeyError> {
     let refuse = KeyError::KeystoreScryptParams { n, p, r };
     if !n.is_power_of_two()
-        || !(2..=1 << 20).contains(&n)
+        || !(2..=MAX_SCRYPT_N).contains(&n)
         || !(1..=16).contains(&r)
         || !(1..=16).contains(&p)
     {
@@ -50,7 +56,7 @@ fn scrypt_log_n(n: u32, p: u32, r: u32) -> Result<u8, KeyError> {
     }
     let memory = 128u64 * u64::from(n) * u64::from(r);
     let work = u64::from(n) * u64::from(r) * u64::from(p);
-    if memory > 1 << 30 || work > 1 << 23 {
+    if memory > MAX_SCRYPT_MEMORY || work > 1 << 23 {
         return Err(refuse);
     }
     Ok(n.trailing_zeros() as u8)
@@ -137,8 +143,52 @@ fn keypair_from_pkcs8(plain: &[u8]) -> Result<(Keypair, [u8; 32]), KeyError> {
     Ok((kp, stored))
 }
 
-/// Decrypts a polkadot-js account export (see [`Keypair::from_keystore_json`]).
-pub(crate) fn from_keystore_json(json: &str, password: &str) -> Result<Keypair, KeyError> {
+/// How the secret key of a keystore file was protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeystoreProtection {
+    /// scrypt + xsalsa20-poly1305 (polkadot-js JSON version 3).
+    Scrypt {
+        /// scrypt cost parameter N.
+        n: u32,
+        /// scrypt parallelism p.
+        p: u32,
+        /// scrypt block size r.
+        r: u32,
+    },
+    /// xsalsa20-poly1305 keyed with the password bytes themselves (pre-scrypt exports): a weak
+    /// password is quick to guess.
+    PasswordOnly,
+    /// Not encrypted at all: anyone who can read the file controls the wallet.
+    Unencrypted,
+}
+
+impl KeystoreProtection {
+    /// A warning for the user when the protection is weak, `None` for scrypt.
+    pub fn warning(self) -> Option<&'static str> {
+        match self {
+            KeystoreProtection::Scrypt { .. } => None,
+            KeystoreProtection::PasswordOnly => Some(
+                "the keystore is encrypted with the bare password (no scrypt): re-export the account from polkadot-js to get a scrypt-protected file",
+            ),
+            KeystoreProtection::Unencrypted => Some(
+                "the keystore is NOT encrypted: anyone who can read the file controls the wallet; re-export the account from polkadot-js with a password and delete this file",
+            ),
+        }
+    }
+}
+
+/// A decrypted keystore: the key and how the file protected it.
+#[derive(Debug, Clone)]
+pub struct OpenedKeystore {
+    /// The account's key pair.
+    pub keypair: Keypair,
+    /// How the file protected the key (see [`KeystoreProtection::warning`]).
+    pub protection: KeystoreProtection,
+}
+
+/// Decrypts a polkadot-js account export (see [`Keypair::open_keystore`]).
+pub(crate) fn open_keystore(json: &str, password: &str) -> Result<OpenedKeystore, KeyError> {
     if json.len() > MAX_JSON {
         return Err(KeyError::KeystoreFormat("file too large"));
     }
@@ -184,7 +234,9 @@ pub(crate) fn from_keystore_json(json: &str, password: &str) -> Result<Keypair, 
     }
 
     let data = decode_encoded(encoded)?;
+    let mut protection = KeystoreProtection::PasswordOnly;
     let plain: Zeroizing<Vec<u8>> = if !encrypted {
+        protection = KeystoreProtection::Unencrypted;
         Zeroizing::new(data)
     } else if scrypt {
         if data.len() < SCRYPT_LEN {
@@ -197,6 +249,7 @@ pub(crate) fn from_keystore_json(json: &str, password: &str) -> Result<Keypair, 
         let p = u32_le(&data, SALT_LEN + 4)?;
         let r = u32_le(&data, SALT_LEN + 8)?;
         let log_n = scrypt_log_n(n, p, r)?;
+        protection = KeystoreProtection::Scrypt { n, p, r };
         let params = scrypt::Params::new(log_n, r, p, 32)
             .map_err(|_| KeyError::KeystoreScryptParams { n, p, r })?;
         let mut key = Zeroizing::new([0u8; 32]);
@@ -222,7 +275,10 @@ pub(crate) fn from_keystore_json(json: &str, password: &str) -> Result<Keypair, 
             }
         }
     }
-    Ok(kp)
+    Ok(OpenedKeystore {
+        keypair: kp,
+        protection,
+    })
 }
 
 impl Keypair {
@@ -231,11 +287,28 @@ impl Keypair {
     /// layout that stores the 32-byte seed). The decrypted key must match the stored public key
     /// and address.
     ///
-    /// A wrong password gives [`KeyError::WrongPassword`]; scrypt parameters beyond what
-    /// polkadot-js writes are refused with [`KeyError::KeystoreScryptParams`]. Decryption with
-    /// the default parameters takes about 0.1 s in release builds.
+    /// Decryption with the default parameters takes about 0.1 s in release builds.
+    /// An unencrypted (or password-only) legacy export loads too, silently: use
+    /// [`Keypair::open_keystore`] to learn how the file was protected and warn the user.
+    ///
+    /// # Errors
+    ///
+    /// A wrong password gives [`KeyError::WrongPassword`]; scrypt parameters asking for more
+    /// than 256 MiB or N > 2^18 are refused with [`KeyError::KeystoreScryptParams`] before
+    /// any hashing; other problems give the `Keystore*` variants of [`KeyError`].
     pub fn from_keystore_json(json: &str, password: &str) -> Result<Keypair, KeyError> {
-        from_keystore_json(json, password)
+        open_keystore(json, password).map(|o| o.keypair)
+    }
+
+    /// Like [`Keypair::from_keystore_json`], and also says how the file protected the key:
+    /// callers should show [`KeystoreProtection::warning`] to the user (an unencrypted legacy
+    /// export is accepted only with such a warning).
+    ///
+    /// # Errors
+    ///
+    /// As [`Keypair::from_keystore_json`].
+    pub fn open_keystore(json: &str, password: &str) -> Result<OpenedKeystore, KeyError> {
+        open_keystore(json, password)
     }
 }
 
@@ -246,20 +319,24 @@ mod tests {
     #[test]
     fn scrypt_limits() {
         assert_eq!(scrypt_log_n(1 << 15, 1, 8), Ok(15));
+        // polkadot-js presets and the common stronger settings (up to 2^18 with r = 8)
         for (n, p) in [
             (1 << 13, 10),
             (1 << 14, 5),
             (1 << 15, 3),
             (1 << 16, 2),
             (1 << 17, 1),
-            (1 << 20, 1),
+            (1 << 18, 1),
         ] {
             assert!(scrypt_log_n(n, p, 8).is_ok(), "N={n} p={p}");
         }
+        assert!(scrypt_log_n(1 << 17, 1, 16).is_ok()); // exactly 256 MiB
+        assert!(scrypt_log_n(1 << 19, 1, 1).is_err()); // N > 2^18 even with little memory
+        assert!(scrypt_log_n(1 << 18, 1, 16).is_err()); // 512 MiB
+        assert!(scrypt_log_n(1 << 20, 1, 8).is_err());
         assert!(scrypt_log_n(1 << 21, 1, 8).is_err());
         assert!(scrypt_log_n(3 << 14, 1, 8).is_err());
-        assert!(scrypt_log_n(1 << 20, 1, 16).is_err());
-        assert!(scrypt_log_n(1 << 20, 2, 8).is_err());
+        assert!(scrypt_log_n(1 << 18, 16, 8).is_err()); // CPU work
         assert!(scrypt_log_n(1 << 15, 0, 8).is_err());
         assert!(scrypt_log_n(1 << 15, 1, 0).is_err());
         assert!(scrypt_log_n(u32::MAX, u32::MAX, u32::MAX).is_err());

@@ -57,5 +57,6 @@ pub use credential::{
 };
 pub use error::{KeyError, SignError, VerifyError};
 pub use keypair::{Keypair, Phrase, Signer, SIGNING_CONTEXT};
+pub use keystore::{KeystoreProtection, OpenedKeystore, MAX_SCRYPT_MEMORY, MAX_SCRYPT_N};
 pub use nonce::{decode_nonce, nonce_from_uuid_bytes, NonceExt};
 pub use verify::{verify, verify_detailed};
