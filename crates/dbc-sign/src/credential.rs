@@ -33,6 +33,11 @@ pub fn wallet_credential_with_nonce(
 /// A session credential: the renter signs the `session_id` text. The resulting
 /// `session_id_sign` lets anyone holding it act as the renter on that node, indefinitely:
 /// hand it only to people you trust.
+///
+/// It is also a wallet signature of the renter over the string `session_id`: since nodes take
+/// any string as a nonce, (`wallet` = renter, `nonce` = session id, `sign` = `session_id_sign`)
+/// works **once** as a wallet credential on every DBC node, including for calls that refuse
+/// sessions (until that node has seen the nonce). See `docs/security.md`.
 pub fn session_credential(
     renter: &dyn Signer,
     session_id: &SessionId,
@@ -55,9 +60,14 @@ pub fn session_credential(
 /// ```
 ///
 /// [`MultisigBuilder::build`] applies the GPU node's checks (spec §5.4) with the node's
-/// wording: threshold > 0, threshold ≤ members, threshold ≤ signatures, every signer a member,
-/// no member signing twice. It also checks that every signature verifies and every wallet is a
-/// valid address, so a bad bundle is caught before it is sent.
+/// wording: threshold > 0, threshold ≤ members, threshold ≤ signatures, every signer a member.
+/// It also checks that every signature verifies and every wallet is a valid address, so a bad
+/// bundle is caught before it is sent.
+///
+/// It also refuses a member signing twice, which the node does **not** check (spec §5.4 lists
+/// no distinctness rule): a node counts the same member's two signatures (two nonces) twice
+/// toward the threshold, so a single member can satisfy a 2-of-N account on its own. This
+/// builder never produces such a bundle; see `docs/security.md`.
 #[derive(Debug)]
 pub struct MultisigBuilder {
     wallets: Vec<String>,

@@ -23,6 +23,13 @@ pub struct SimArgs {
     /// How long the client node waits for a GPU node before `"<op> timeout"`.
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
     pub node_timeout: Duration,
+    /// Reject multisig bundles in which one member signs twice (the real node accepts them:
+    /// DEFECT spec §5.4); same as `strict = true` on every node of the world file.
+    #[arg(long)]
+    pub strict: bool,
+    /// Cap on concurrent connections; more are closed at once.
+    #[arg(long, default_value_t = crate::limits::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
 }
 
 /// Start the simulator, print the JSON ready line on stdout, serve until Ctrl-C.
@@ -40,6 +47,8 @@ pub async fn run(args: SimArgs) -> Result<(), SimError> {
         .seed(args.seed)
         .create_delay(args.create_delay)
         .node_timeout(args.node_timeout)
+        .strict(args.strict)
+        .max_connections(args.max_connections)
         .config(config)
         .start()
         .await?;

@@ -148,6 +148,9 @@ pub struct NodeConfig {
     pub bare_metal: Option<BareMetalConfig>,
     /// Faults injected on this node from the start.
     pub faults: Vec<NodeFaultConfig>,
+    /// Stricter than the real node: reject a multisig bundle in which one member signs twice
+    /// (the node accepts it, `DEFECT (spec §5.4)`). Also set for every node by `--strict`.
+    pub strict: bool,
 }
 
 /// A fault in the TOML world description (see [`crate::FaultKind`]).
@@ -236,6 +239,7 @@ impl Default for NodeConfig {
             libvirt_major: 8,
             bare_metal: None,
             faults: Vec::new(),
+            strict: false,
         }
     }
 }

@@ -33,6 +33,8 @@ pub mod cli;
 pub mod config;
 mod crypto;
 mod envelope;
+pub mod limits;
+mod multisig;
 mod node;
 mod server;
 mod wire;
@@ -140,6 +142,8 @@ pub struct SimBuilder {
     node_timeout: Duration,
     config: SimConfig,
     faults: Vec<Fault>,
+    strict: bool,
+    max_connections: usize,
 }
 
 impl Default for SimBuilder {
@@ -151,6 +155,8 @@ impl Default for SimBuilder {
             node_timeout: Duration::from_secs(30),
             config: SimConfig::default(),
             faults: Vec::new(),
+            strict: false,
+            max_connections: limits::DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -187,6 +193,19 @@ impl SimBuilder {
         self
     }
 
+    /// Stricter than the real node on every node: reject multisig bundles in which one member
+    /// signs twice (the node accepts them, `DEFECT (spec §5.4)`). Default `false` (faithful).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+    /// Cap on concurrent connections (default [`limits::DEFAULT_MAX_CONNECTIONS`]); a
+    /// connection over the cap is closed at once.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max;
+        self
+    }
+
     /// Bind and start serving.
     pub async fn start(self) -> Result<SimHandle, SimError> {
         let delays = Delays {
@@ -210,7 +229,15 @@ impl SimBuilder {
                 name: nc.name.clone().unwrap_or_else(|| "null".into()),
                 version: nc.version.clone(),
                 public_ip: nc.public_ip.clone(),
-                world: Mutex::new(NodeWorld::new(id, nc.clone(), node_seed, delays)),
+                world: Mutex::new(NodeWorld::new(
+                    id,
+                    NodeConfig {
+                        strict: nc.strict || self.strict,
+                        ..nc.clone()
+                    },
+                    node_seed,
+                    delays,
+                )),
             });
         }
         // Per-node faults from the world description.
@@ -262,6 +289,7 @@ impl SimBuilder {
             delays,
             node_timeout: self.node_timeout,
             local_uploads: Mutex::new(HashMap::new()),
+            conn_limit: limits::ConnLimit::new(self.max_connections),
         });
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
@@ -316,16 +344,20 @@ async fn accept_loop(
                         continue;
                     }
                 };
+                let Some(slot) = sh.conn_limit.try_admit() else {
+                    continue; // over the connection cap: closed at once (dropped)
+                };
                 let _ = stream.set_nodelay(true);
                 let sh = sh.clone();
                 let mut stop = stop.clone();
                 conns.spawn(async move {
+                    let _slot = slot;
                     let svc = hyper::service::service_fn(move |req| server::serve(sh.clone(), req));
                     let conn = http1::Builder::new()
                         .timer(hyper_util::rt::TokioTimer::new())
                         .header_read_timeout(Duration::from_secs(30))
                         .keep_alive(true)
-                        .max_buf_size(64 * 1024)
+                        .max_buf_size(limits::MAX_HEADER_BYTES)
                         .serve_connection(TokioIo::new(stream), svc);
                     tokio::pin!(conn);
                     tokio::select! {

@@ -83,16 +83,8 @@ impl PreAuth {
             && crate::crypto::verify(&env.wallet, env.nonce.as_bytes(), &env.sign);
         let (ms_sig_ok, ms_account) = match &env.multisig {
             Some(ms) => {
-                let oks = ms
-                    .signs
-                    .iter()
-                    .map(|(w, n, s)| {
-                        !w.is_empty()
-                            && !n.is_empty()
-                            && !s.is_empty()
-                            && crate::crypto::verify(w, n.as_bytes(), s)
-                    })
-                    .collect();
+                // bounded: at most len(wallets) verifications, stopping at the first failure
+                let oks = crate::multisig::verify_signs(ms);
                 let t = ms.threshold();
                 let acct = if t > 0 && !ms.wallets.is_empty() {
                     crate::crypto::multisig_address(&ms.wallets, t as u16)
@@ -701,6 +693,10 @@ impl NodeWorld {
             {
                 return None;
             }
+        }
+        // DEFECT (spec §5.4): no distinct-signer check; `strict` adds it (see multisig.rs)
+        if self.cfg.strict && crate::multisig::has_repeated_signer(ms) {
+            return None;
         }
         let mut seen = HashSet::new();
         for (_, n, _) in &ms.signs {

@@ -55,6 +55,7 @@ pub(crate) struct Shared {
     pub delays: Delays,
     pub node_timeout: Duration,
     pub local_uploads: Mutex<HashMap<String, Instant>>,
+    pub conn_limit: crate::limits::ConnLimit,
 }
 
 fn segments(rem: &str) -> Vec<&str> {

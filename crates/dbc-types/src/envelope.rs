@@ -36,7 +36,9 @@ pub struct MultisigBundle {
 }
 
 impl Validate for MultisigBundle {
-    /// The checks a GPU node applies (spec §5.4), with the node's wording.
+    /// The checks a GPU node applies (spec §5.4), with the node's wording, plus one the node
+    /// lacks: a member signing twice is refused here (the node would count it twice toward the
+    /// threshold, `DEFECT (spec §5.4)`).
     fn validate(&self) -> Result<(), ValidationError> {
         if self.wallets.is_empty() {
             return invalid(
