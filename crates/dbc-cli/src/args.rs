@@ -247,12 +247,16 @@ key //Alice: machine info -> session id -> create VM -> wait running -> details 
 pub enum KeyCmd {
     /// Generate a new key: phrase, seed, address, public key
     #[command(
-        after_help = "Examples:\n  dbc key generate\n  dbc key generate --words 24 --json > new-key.json   # keep this file secret"
+        after_help = "Examples:\n  dbc key generate --out renter.suri   # phrase into a new 0600 file; prints the address\n  dbc key generate --words 24 --out ~/.dbc/renter.suri\n  dbc key generate   # prints phrase and seed: copy them somewhere safe, not into a shell redirect"
     )]
     Generate {
         /// Number of words of the phrase
         #[arg(long, default_value_t = 12, value_parser = parse_words)]
         words: usize,
+        /// Write the phrase to this new file (mode 0600, never overwritten) instead of stdout;
+        /// use it with --suri-file
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Print the address and public key of a SURI, an address, or the configured key
     #[command(
@@ -268,7 +272,8 @@ pub enum KeyCmd {
 /// `dbc sign`
 #[derive(Debug, Args)]
 pub struct SignArgs {
-    /// Sign this message (its UTF-8 bytes) instead of a fresh nonce
+    /// Sign this message (its UTF-8 bytes) instead of a fresh nonce. Warning: the result is a
+    /// one-time login on every DBC node for whoever holds it
     #[arg(long, value_name = "M")]
     pub message: Option<String>,
 }
@@ -341,7 +346,7 @@ pub enum NodeCmd {
     },
     /// Your session id on a node (seed call 2); with a renter key also session_id_sign to hand out
     #[command(
-        after_help = "Examples:\n  DBC_SURI_FILE=renter.suri dbc node session-id $NODE\n  dbc node session-id $NODE --multisig-wallets A,B,C --threshold 2 \\\n      --multisig-signer-file a.suri --multisig-signer-file b.suri"
+        after_help = "session_id_sign acts as you on that node until the rent ends, and it also works ONCE as a\nwallet signature (nonce = the session id) on every DBC node: hand it only to people you trust.\n\nExamples:\n  DBC_SURI_FILE=renter.suri dbc node session-id $NODE\n  dbc node session-id $NODE --multisig-wallets A,B,C --threshold 2 \\\n      --multisig-signer-file a.suri --multisig-signer-file b.suri"
     )]
     SessionId(NodeArg),
     /// Drop the page cache on a GPU node

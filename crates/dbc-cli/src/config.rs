@@ -124,9 +124,58 @@ pub fn load_file(path: &Path, explicit: bool) -> Result<Option<ConfigFile>, CliE
             )))
         }
     };
-    toml::from_str(&text)
-        .map(Some)
-        .map_err(|e| CliError::Config(format!("config file {} is invalid: {e}", path.display())))
+    toml::from_str(&text).map(Some).map_err(|e| {
+        CliError::Config(format!(
+            "config file {} is invalid: {}",
+            path.display(),
+            describe_toml_error(&text, &e)
+        ))
+    })
+}
+
+/// `line L, column C: message` for a TOML error, never quoting the file's text (a line may
+/// hold a secret pasted into the wrong place). Quoted values inside the message (serde's
+/// `invalid type: string "…"`, `unknown variant `…``) are masked too.
+pub fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = mask_quoted(e.message().trim());
+    match e.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count() + 1)
+                .unwrap_or(1);
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
+/// Replaces the contents of `"…"` and of the first backtick-quoted word after `variant` in a
+/// serde message with `…`.
+fn mask_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut in_quote = false;
+    for c in message.chars() {
+        if c == '"' {
+            if in_quote {
+                out.push('…');
+            }
+            in_quote = !in_quote;
+            out.push(c);
+        } else if !in_quote {
+            out.push(c);
+        }
+    }
+    if let Some(at) = out.find("unknown variant `") {
+        let start = at + "unknown variant `".len();
+        if let Some(len) = out.get(start..).and_then(|r| r.find('`')) {
+            out.replace_range(start..start + len, "…");
+        }
+    }
+    out
 }
 
 /// Applies the precedence rules.
@@ -251,6 +300,34 @@ mod tests {
         let (n, _) = select_profile(&file, Some("dev"), None).unwrap_or_default();
         assert_eq!(n.as_deref(), Some("dev"));
         assert!(select_profile(&file, Some("nope"), None).is_err());
+    }
+
+    #[test]
+    fn parse_errors_give_position_never_text() {
+        let text = "[profiles.a]\nurl = \"http://x\"\nsuri_file = bottom drive obey lake\n";
+        let e = toml::from_str::<ConfigFile>(text).err();
+        let msg = e.map(|e| describe_toml_error(text, &e)).unwrap_or_default();
+        assert!(msg.starts_with("line 3, column 13: "), "{msg}");
+        assert!(
+            !msg.contains("bottom") && !msg.contains("suri_file ="),
+            "{msg}"
+        );
+        let text = "[profiles.a]\noutput = \"hunter2\"\n";
+        let e = toml::from_str::<ConfigFile>(text).err();
+        let msg = e.map(|e| describe_toml_error(text, &e)).unwrap_or_default();
+        assert!(msg.starts_with("line 2, column 10: "), "{msg}");
+        assert!(!msg.contains("hunter2"), "{msg}");
+        let text = "[profiles.a]\nurl = 5\n";
+        let e = toml::from_str::<ConfigFile>(text).err();
+        let msg = e.map(|e| describe_toml_error(text, &e)).unwrap_or_default();
+        assert!(
+            msg.contains("line 2") && msg.contains("invalid type"),
+            "{msg}"
+        );
+        assert_eq!(
+            mask_quoted(r#"invalid type: string "s3cret", expected x"#),
+            r#"invalid type: string "…", expected x"#
+        );
     }
 
     #[test]

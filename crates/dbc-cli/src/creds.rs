@@ -3,13 +3,15 @@
 //! never appears in errors or logs.
 
 use crate::args::GlobalArgs;
-use crate::config::{expand, Settings};
+use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 use crate::output::note;
+use crate::prompt::prompt_error;
+pub use crate::prompt::prompt_secret;
+use crate::secret_file::read_secret_text;
 use dbc_api::Credentials;
 use dbc_sign::Keypair;
 use dbc_types::{SessionId, SessionIdSign};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use zeroize::Zeroizing;
@@ -31,14 +33,10 @@ fn env_path(name: &str) -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-/// Reads a secret file, trimming surrounding whitespace (a trailing newline is usual).
+/// Reads a secret file (see [`crate::secret_file`]: ssh-like permission checks, 64 KiB cap),
+/// trimming surrounding whitespace (a trailing newline is usual).
 pub fn read_secret_file(path: &Path, what: &str) -> CliResult<Zeroizing<String>> {
-    let raw = Zeroizing::new(std::fs::read_to_string(expand(path)).map_err(|e| {
-        CliError::Usage(format!(
-            "cannot read the {what} file {}: {e}",
-            path.display()
-        ))
-    })?);
+    let raw = read_secret_text(path, what)?;
     let trimmed = Zeroizing::new(raw.trim().to_owned());
     if trimmed.is_empty() {
         return Err(CliError::Usage(format!(
@@ -140,16 +138,18 @@ impl CredInputs {
                 keypair_from_suri(&s, &format!("the SURI file {}", p.display()))?
             }
             KeySource::Keystore(p) => {
-                let json = Zeroizing::new(std::fs::read_to_string(expand(&p)).map_err(|e| {
-                    CliError::Usage(format!("cannot read the keystore {}: {e}", p.display()))
-                })?);
+                let json = read_secret_text(&p, "keystore")?;
                 let password = self.keystore_password(&p)?;
-                Keypair::from_keystore_json(&json, &password).map_err(|e| {
+                let opened = Keypair::open_keystore(&json, &password).map_err(|e| {
                     CliError::Usage(format!(
                         "cannot open the keystore {}: {e} (check the password)",
                         p.display()
                     ))
-                })?
+                })?;
+                if let Some(w) = opened.protection.warning() {
+                    note(&format!("warning: {}: {w}", p.display()));
+                }
+                opened.keypair
             }
         };
         Ok(Some(kp))
@@ -167,14 +167,19 @@ impl CredInputs {
                 return read_secret_file(p, "password");
             }
         }
-        if let Some(s) = std::env::var("DBC_PASSWORD").ok().map(Zeroizing::new) {
+        // an empty DBC_PASSWORD counts as unset (a password of spaces is still a password)
+        if let Some(s) = std::env::var("DBC_PASSWORD")
+            .ok()
+            .map(Zeroizing::new)
+            .filter(|s| !s.is_empty())
+        {
             return Ok(s);
         }
         if let Some(p) = &self.profile_password_file {
             return read_secret_file(p, "password");
         }
-        prompt_secret(&format!("Password for {}: ", keystore.display())).map_err(|_| {
-            CliError::Usage(format!(
+        prompt_secret(&format!("Password for {}: ", keystore.display())).map_err(|e| {
+            prompt_error(&e, format!(
                 "the keystore {} needs a password: give --password-file PATH or DBC_PASSWORD (stdin is not a terminal, so there is no prompt)",
                 keystore.display()
             ))
@@ -255,100 +260,6 @@ pub const NO_KEY: &str = "no key given: use --suri-file PATH, DBC_SURI, DBC_SURI
 pub fn keypair_from_suri(suri: &str, origin: &str) -> CliResult<Keypair> {
     Keypair::from_suri(suri)
         .map_err(|e| CliError::Usage(format!("{origin} does not hold a valid secret URI: {e}")))
-}
-
-/// Reads a secret from the terminal without echo; fails when stdin is not a terminal.
-///
-/// Echo is switched off (discarding anything typed ahead) *before* the prompt is printed, so
-/// whatever is typed after the prompt appears is never echoed and never thrown away. The
-/// terminal settings are restored on every path out, errors included. The line is read byte by
-/// byte straight from the terminal into a zeroizing buffer (no stdio buffer keeps a copy).
-pub fn prompt_secret(prompt: &str) -> std::io::Result<Zeroizing<String>> {
-    if !std::io::stdin().is_terminal() {
-        return Err(std::io::Error::other("stdin is not a terminal"));
-    }
-    #[cfg(unix)]
-    {
-        hidden::read_line(prompt)
-    }
-    #[cfg(not(unix))]
-    {
-        let term = console::Term::stderr();
-        term.write_str(prompt)?;
-        Ok(Zeroizing::new(term.read_secure_line()?))
-    }
-}
-
-#[cfg(unix)]
-mod hidden {
-    use std::io::Write;
-    use std::os::fd::{AsFd, BorrowedFd};
-
-    use rustix::termios::{tcgetattr, tcsetattr, LocalModes, OptionalActions, Termios};
-    use zeroize::Zeroizing;
-
-    /// Puts the saved terminal settings back when dropped.
-    struct Restore<'a> {
-        fd: BorrowedFd<'a>,
-        saved: Termios,
-    }
-
-    impl Drop for Restore<'_> {
-        fn drop(&mut self) {
-            let _ = tcsetattr(self.fd, OptionalActions::Now, &self.saved);
-        }
-    }
-
-    /// Longest secret accepted from the prompt, in bytes.
-    const MAX: usize = 64 * 1024;
-
-    pub(super) fn read_line(prompt: &str) -> std::io::Result<Zeroizing<String>> {
-        let stdin = std::io::stdin();
-        let fd = stdin.as_fd();
-        let saved = tcgetattr(fd)?;
-        let mut quiet = saved.clone();
-        quiet.local_modes.remove(LocalModes::ECHO);
-        // `Flush`: typeahead (typed before the prompt) is discarded now, not after the prompt
-        tcsetattr(fd, OptionalActions::Flush, &quiet)?;
-        let restore = Restore { fd, saved };
-        let mut err = std::io::stderr().lock();
-        err.write_all(prompt.as_bytes())?;
-        err.flush()?;
-        let mut line = Zeroizing::new(Vec::<u8>::with_capacity(128));
-        let mut byte = [0u8; 1];
-        loop {
-            match rustix::io::read(restore.fd, &mut byte) {
-                Ok(0) if line.is_empty() => {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::UnexpectedEof,
-                        "end of input at the password prompt",
-                    ))
-                }
-                Ok(0) => break,
-                Ok(_) if byte[0] == b'\n' => break,
-                Ok(_) => {
-                    if line.len() >= MAX {
-                        return Err(std::io::Error::other("the typed secret is too long"));
-                    }
-                    line.push(byte[0]);
-                }
-                Err(rustix::io::Errno::INTR) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        drop(restore);
-        let _ = err.write_all(b"\n");
-        if line.last() == Some(&b'\r') {
-            line.pop();
-        }
-        match std::str::from_utf8(&line) {
-            Ok(s) => Ok(Zeroizing::new(s.to_owned())),
-            Err(_) => Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "the typed secret is not valid UTF-8",
-            )),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,9 @@ mod creds;
 mod demo;
 mod error;
 mod output;
+mod prompt;
+mod secret_file;
+mod secret_out;
 mod wait;
 
 use clap::Parser;

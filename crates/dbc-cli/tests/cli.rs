@@ -49,6 +49,17 @@ impl Out {
     }
 }
 
+/// Writes a secret file the way a careful user would: mode 0600 (the CLI refuses secret files
+/// that other users can read).
+fn write_secret(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) {
+    std::fs::write(path.as_ref(), contents).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path.as_ref(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+}
+
 fn run(cmd: &mut Command) -> Out {
     let o = cmd.output().unwrap();
     Out {
@@ -106,7 +117,7 @@ impl Sim {
     /// `dbc --url <sim>` with the renter key in a file (`DBC_SURI_FILE`).
     fn dbc(&self) -> Command {
         let suri = self.home.path().join("renter.suri");
-        std::fs::write(&suri, "//Alice\n").unwrap();
+        write_secret(&suri, "//Alice\n");
         let mut c = dbc(self.home.path());
         c.env("DBC_CLIENT_URL", &self.url)
             .env("DBC_SURI_FILE", &suri);
@@ -328,7 +339,7 @@ fn key_inspect_reproduces_the_vectors() {
     for (i, k) in fx["keys"].as_array().unwrap().iter().enumerate() {
         let suri = k["suri"].as_str().unwrap();
         let f = home.path().join(format!("k{i}.suri"));
-        std::fs::write(&f, format!("{suri}\n")).unwrap();
+        write_secret(&f, format!("{suri}\n"));
         let o = ok(dbc(home.path())
             .args(["key", "inspect", "--json", "-vv", "--suri-file"])
             .arg(&f));
@@ -368,7 +379,7 @@ fn key_inspect_reproduces_the_vectors() {
     assert!(o.stderr.contains("--suri-file"), "{}", o.stderr);
     // an invalid SURI file does not echo its content
     let f = home.path().join("bad.suri");
-    std::fs::write(&f, "not a valid secret uri at all").unwrap();
+    write_secret(&f, "not a valid secret uri at all");
     let o = run(dbc(home.path())
         .args(["key", "inspect", "--suri-file"])
         .arg(&f));
@@ -383,9 +394,9 @@ fn key_inspect_keystore() {
     let ks = &fx["polkadot_js_keystore"][0];
     let password = ks["password"].as_str().unwrap();
     let file = home.path().join("wallet.json");
-    std::fs::write(&file, serde_json::to_string(&ks["json"]).unwrap()).unwrap();
+    write_secret(&file, serde_json::to_string(&ks["json"]).unwrap());
     let pw = home.path().join("pw.txt");
-    std::fs::write(&pw, format!("{password}\n")).unwrap();
+    write_secret(&pw, format!("{password}\n"));
 
     let o = ok(dbc(home.path())
         .args(["key", "inspect", "--json", "-vv", "--keystore"])
@@ -429,7 +440,7 @@ fn key_generate_fields_and_roundtrip() {
     assert_eq!(v["public_key"].as_str().unwrap().len(), 64);
     assert!(v["seed"].as_str().unwrap().trim_start_matches("0x").len() == 64);
     let f = home.path().join("new.suri");
-    std::fs::write(&f, phrase).unwrap();
+    write_secret(&f, phrase);
     let w = ok(dbc(home.path())
         .args(["key", "inspect", "--json", "--suri-file"])
         .arg(&f))
@@ -516,7 +527,7 @@ fn verify_matches_the_published_vectors() {
 fn sign_output_verifies() {
     let home = tempfile::tempdir().unwrap();
     let f = home.path().join("a.suri");
-    std::fs::write(&f, "//Alice").unwrap();
+    write_secret(&f, "//Alice");
     // like sign_tool: wallet, nonce, sign
     let o = ok(dbc(home.path())
         .args(["sign", "--json", "--suri-file"])
@@ -920,10 +931,10 @@ fn every_other_command_runs() {
     let task = sim.create_vm(6011, 5921);
     let t = task.as_str();
     let pw = sim.home.path().join("vm-pw.txt");
-    std::fs::write(&pw, "N3w-passw0rd\n").unwrap();
+    write_secret(&pw, "N3w-passw0rd\n");
     let pw = pw.to_str().unwrap().to_owned();
     let ipmi = sim.home.path().join("ipmi.txt");
-    std::fs::write(&ipmi, "ipmi-secret").unwrap();
+    write_secret(&ipmi, "ipmi-secret");
     let ipmi = ipmi.to_str().unwrap().to_owned();
     let cc = "c".repeat(64);
     let o = ok(sim.dbc().args(["image", "list", n]));
@@ -1090,7 +1101,7 @@ fn default_node_from_profile_and_env() {
     let sim = Sim::start();
     let cfg = sim.home.path().join("cfg.toml");
     let suri = sim.home.path().join("p.suri");
-    std::fs::write(&suri, "//Alice").unwrap();
+    write_secret(&suri, "//Alice");
     std::fs::write(
         &cfg,
         format!(
@@ -1148,8 +1159,8 @@ fn multisig_credential_options() {
     let n = sim.node.as_str();
     let a = sim.home.path().join("a.suri");
     let b = sim.home.path().join("b.suri");
-    std::fs::write(&a, "//Alice").unwrap();
-    std::fs::write(&b, "//Bob").unwrap();
+    write_secret(&a, "//Alice");
+    write_secret(&b, "//Bob");
     let wallets = format!("{ALICE},5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty,5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y");
     // missing threshold / signer: usage errors
     let o = run(dbc(sim.home.path()).env("DBC_CLIENT_URL", &sim.url).args([
@@ -1457,7 +1468,7 @@ fn create_with_unknown_outcome_is_reconciled() {
     }]);
     let home = tempfile::tempdir().unwrap();
     let suri = home.path().join("r.suri");
-    std::fs::write(&suri, "//Alice").unwrap();
+    write_secret(&suri, "//Alice");
     let o = run(dbc(home.path())
         .env("DBC_CLIENT_URL", sim.url())
         .env("DBC_SURI_FILE", &suri)
@@ -1518,7 +1529,7 @@ fn keystore_password_prompt_on_a_terminal_does_not_echo() {
     let ks = &fx["polkadot_js_keystore"][0];
     let password = ks["password"].as_str().unwrap();
     let file = home.path().join("wallet.json");
-    std::fs::write(&file, serde_json::to_string(&ks["json"]).unwrap()).unwrap();
+    write_secret(&file, serde_json::to_string(&ks["json"]).unwrap());
     let bin = assert_cmd::cargo::cargo_bin("dbc");
     let mut child = std::process::Command::new(script)
         .args([

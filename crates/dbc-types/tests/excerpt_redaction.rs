@@ -28,7 +28,10 @@ fn undecodable_reply_excerpt_masks_secret_members() {
     };
     let shown = format!("{err} {err:?}");
     for (k, v) in secrets {
-        assert!(body_excerpt.contains(&format!("\"{k}\":\"***\"")), "{body_excerpt}");
+        assert!(
+            body_excerpt.contains(&format!("\"{k}\":\"***\"")),
+            "{body_excerpt}"
+        );
         assert!(!shown.contains(v), "{k} leaked: {shown}");
     }
     assert!(body_excerpt.contains("\"task_id\":\"x\""), "{body_excerpt}");

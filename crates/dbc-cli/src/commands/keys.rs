@@ -5,7 +5,9 @@ use crate::args::{KeyCmd, MultisigCmd, SignArgs, VerifyArgs};
 use crate::creds::{keypair_from_suri, ARGV_WARNING};
 use crate::error::{CliError, CliResult};
 use crate::output::note;
-use dbc_sign::{Keypair, NonceExt, Signer, VerifyError};
+use crate::secret_file::create_secret_file;
+use crate::secret_out::{secret_hex, SecretRows};
+use dbc_sign::{Keypair, NonceExt, VerifyError};
 use dbc_types::Nonce;
 use serde::Serialize;
 
@@ -21,30 +23,45 @@ struct KeyInfo {
     public_key: String,
 }
 
-#[derive(Serialize)]
-struct NewKey<'a> {
-    phrase: &'a str,
-    seed: &'a str,
-    address: String,
-    public_key: String,
-}
+/// Warning printed by `dbc sign --message`.
+pub const MESSAGE_WARNING: &str = "warning: a wallet signature of a string the node never saw works as a one-time login on EVERY DBC node (the node treats the message as a nonce): hand it only to a party you would let act as this wallet once; see docs/security.md";
 
 /// `dbc key …`
 pub fn key(ctx: &Ctx, cmd: KeyCmd) -> CliResult {
     match cmd {
-        KeyCmd::Generate { words } => {
+        KeyCmd::Generate { words, out } => {
             let (kp, phrase) = Keypair::generate_with_words(words)
                 .map_err(|e| CliError::Usage(format!("cannot generate a key: {e}")))?;
+            let address = kp.address();
+            let public_key = public_hex(&kp);
+            if let Some(path) = out {
+                // the phrase goes to a new 0600 file only; stdout gets public data
+                let mut text = zeroize::Zeroizing::new(String::with_capacity(
+                    phrase.expose_secret().len() + 1,
+                ));
+                text.push_str(phrase.expose_secret());
+                text.push('\n');
+                create_secret_file(&path, text.as_bytes())?;
+                let shown = path.display().to_string();
+                SecretRows(vec![
+                    ("suri_file", shown.as_str()),
+                    ("address", address.as_str()),
+                    ("public_key", public_key.as_str()),
+                ])
+                .emit(&ctx.out)?;
+                note(&format!("The recovery phrase is in {shown} (mode 0600); use it with --suri-file {shown}. Back it up offline: anyone holding it controls the wallet."));
+                return Ok(());
+            }
             let seed = kp.seed_hex();
             let seed_text = seed.as_ref().map(|s| s.expose_secret()).unwrap_or("");
-            let out = NewKey {
-                phrase: phrase.expose_secret(),
-                seed: seed_text,
-                address: kp.address(),
-                public_key: public_hex(&kp),
-            };
-            ctx.out.emit(&out)?;
-            note("Keep the phrase and seed secret: anyone holding them controls the wallet. Store the phrase in a file (chmod 600) and use --suri-file.");
+            SecretRows(vec![
+                ("phrase", phrase.expose_secret()),
+                ("seed", seed_text),
+                ("address", address.as_str()),
+                ("public_key", public_key.as_str()),
+            ])
+            .emit(&ctx.out)?;
+            note("Keep the phrase and seed secret: anyone holding them controls the wallet. Prefer `dbc key generate --out FILE`, which writes the phrase to a new file with mode 0600 for --suri-file.");
             Ok(())
         }
         KeyCmd::Inspect { target } => {
@@ -81,49 +98,39 @@ fn hex_lower(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-#[derive(Serialize)]
-struct Signed {
-    wallet: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    nonce: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<String>,
-    sign: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    session_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    session_id_sign: Option<String>,
-}
-
 /// `dbc sign`: a fresh nonce (or `--message`) and its signature; with `--session-id` also
-/// `session_id_sign`.
+/// `session_id_sign`. Signatures are credentials: they are hex-encoded into zeroizing buffers
+/// and printed once.
 pub fn sign(ctx: &Ctx, a: SignArgs) -> CliResult {
     let kp = ctx.creds.require_keypair()?;
-    let sign_err = |e: dbc_sign::SignError| CliError::Failed(format!("signing failed: {e}"));
     let (nonce, message) = match a.message {
-        Some(m) => (None, m),
+        Some(m) => {
+            note(MESSAGE_WARNING);
+            (None, m)
+        }
         None => {
             let n: Nonce = Nonce::generate();
             (Some(n.as_str().to_owned()), n.as_str().to_owned())
         }
     };
-    let sig = kp.sign(message.as_bytes()).map_err(sign_err)?;
-    let (session_id, session_id_sign) = match &ctx.global.session_id {
-        Some(sid) => {
-            let s = kp.sign(sid.as_bytes()).map_err(sign_err)?;
-            (Some(sid.clone()), Some(s.as_str().to_owned()))
-        }
-        None => (None, None),
-    };
-    let out = Signed {
-        wallet: kp.address(),
-        message: if nonce.is_some() { None } else { Some(message) },
-        nonce,
-        sign: sig.as_str().to_owned(),
-        session_id,
-        session_id_sign,
-    };
-    ctx.out.emit(&out)
+    let sig = zeroize::Zeroizing::new(kp.sign_bytes(message.as_bytes()));
+    let sign = secret_hex(&sig[..]);
+    let session_id_sign = ctx.global.session_id.as_ref().map(|sid| {
+        let s = zeroize::Zeroizing::new(kp.sign_bytes(sid.as_bytes()));
+        secret_hex(&s[..])
+    });
+    let wallet = kp.address();
+    let mut rows = vec![("wallet", wallet.as_str())];
+    match &nonce {
+        Some(n) => rows.push(("nonce", n.as_str())),
+        None => rows.push(("message", message.as_str())),
+    }
+    rows.push(("sign", sign.as_str()));
+    if let (Some(sid), Some(ss)) = (&ctx.global.session_id, &session_id_sign) {
+        rows.push(("session_id", sid.as_str()));
+        rows.push(("session_id_sign", ss.as_str()));
+    }
+    SecretRows(rows).emit(&ctx.out)
 }
 
 #[derive(Serialize)]

@@ -64,7 +64,7 @@ pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
                 None => None,
             };
             if session_id_sign.is_some() {
-                note("Hand session_id and session_id_sign to the third party (e.g. in DBC_SESSION_ID / DBC_SESSION_ID_SIGN): together they let anyone act as the renter on this node.");
+                note("Hand session_id and session_id_sign to the third party (e.g. in DBC_SESSION_ID / DBC_SESSION_ID_SIGN): together they let anyone act as the renter on this node until the rent ends, and session_id_sign also works once as a wallet signature (nonce = the session id) on every DBC node. See docs/security.md.");
             } else {
                 note("To hand out a session, sign the session id with the renter key: dbc sign --session-id <session_id>");
             }

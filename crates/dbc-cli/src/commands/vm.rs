@@ -3,7 +3,7 @@
 use super::{show, task_id, Ctx};
 use crate::args::{BiosArg, NicArg, OsArg, VmCmd, VmCreateArgs, VmModifyArgs};
 use crate::creds::{prompt_secret, read_secret_file};
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
 use crate::output::note;
 use crate::wait::{wait_status, WaitSpec};
 use dbc_types::models::{
@@ -155,8 +155,8 @@ pub async fn run(ctx: &Ctx, cmd: VmCmd) -> CliResult {
             let node = ctx.node(at.node.as_deref())?;
             let password = match &ctx.global.password_file {
                 Some(p) => read_secret_file(p, "new VM password")?,
-                None => prompt_secret("New VM password: ").map_err(|_| {
-                    CliError::Usage("give the new password with --password-file PATH (stdin is not a terminal, so there is no prompt)".into())
+                None => prompt_secret("New VM password: ").map_err(|e| {
+                    crate::prompt::prompt_error(&e, "give the new password with --password-file PATH (stdin is not a terminal, so there is no prompt)".into())
                 })?,
             };
             let body = SetPassword {
