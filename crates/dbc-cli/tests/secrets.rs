@@ -355,3 +355,19 @@ fn ctrl_c_at_the_password_prompt_restores_the_terminal() {
         "{text}"
     );
 }
+
+#[test]
+fn session_id_help_says_the_signature_is_also_a_one_time_wallet_login() {
+    let home = tempfile::tempdir().unwrap();
+    let o = run(dbc(home.path()).args(["node", "session-id", "--help"]));
+    assert_eq!(o.code, 0);
+    assert!(
+        o.stdout.contains("works ONCE as a")
+            && o.stdout.contains("wallet signature")
+            && o.stdout.contains("every DBC node"),
+        "{}",
+        o.stdout
+    );
+    let o = run(dbc(home.path()).args(["sign", "--help"]));
+    assert!(o.stdout.contains("one-time login"), "{}", o.stdout);
+}

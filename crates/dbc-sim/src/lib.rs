@@ -10,7 +10,8 @@
 //! bootdev always answering `bare metal client not existed`, `head_or_tail is invalid"`,
 //! `line_num > 100 → 99`, an explicit `interface_model_type: "virtio"` rejected, create rewriting
 //! `"ubuntu"`/`"win"` string values, modify clearing the public IP when `new_public_ip` is absent,
-//! and the wrong URL hint of snapshot create.
+//! the wrong URL hint of snapshot create, and multisig bundles in which one member signs twice
+//! (accepted; `strict` rejects them, see [`SimBuilder::strict`]).
 //!
 //! The default world has two GPU nodes: node 0 rented by `//Alice` (8 GPUs, 64 usable cores,
 //! 256 GiB, 4 TiB `/data`), node 1 online but not rented. Everything random (node ids, task ids,
