@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 pub const MAX_SECRET_FILE: usize = 64 * 1024;
 
 /// What is wrong with a secret file's ownership or mode.
+#[cfg_attr(not(unix), allow(dead_code))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exposure {
     /// Mode and owner are fine.
@@ -33,6 +34,7 @@ pub enum Exposure {
 }
 
 /// Judges a regular file's `mode` and owner `uid` for a process running as `euid`.
+#[cfg_attr(not(unix), allow(dead_code))]
 pub fn exposure(mode: u32, uid: u32, euid: u32) -> Exposure {
     if uid != euid && uid != 0 {
         Exposure::OtherOwner
