@@ -3,19 +3,11 @@
 use super::{show, Ctx};
 use crate::args::NodeCmd;
 use crate::creds::{keypair_from_suri, read_secret_file};
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
 use crate::output::note;
-use dbc_sign::Signer;
+use crate::secret_out::{secret_hex, SecretRows};
 use dbc_types::models::{Empty, NodeInfoRequest};
 use dbc_types::registry::{NodeFreeMemory, NodeInfoGet, NodeSessionId, NodesList};
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct SessionOut {
-    session_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    session_id_sign: Option<String>,
-}
 
 /// Runs a `node` subcommand.
 pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
@@ -52,26 +44,22 @@ pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
             let reply = client
                 .call::<NodeSessionId>(Some(&node), &Default::default(), Empty {})
                 .await?;
-            let session_id_sign = match &renter {
-                Some(kp) => Some(
-                    kp.sign(reply.session_id.as_str().as_bytes())
-                        .map_err(|e| {
-                            CliError::Failed(format!("signing the session id failed: {e}"))
-                        })?
-                        .as_str()
-                        .to_owned(),
-                ),
-                None => None,
-            };
+            // a credential printed on purpose: hex-encoded into a zeroizing buffer
+            let session_id_sign = renter.as_ref().map(|kp| {
+                let sig =
+                    zeroize::Zeroizing::new(kp.sign_bytes(reply.session_id.as_str().as_bytes()));
+                secret_hex(&sig[..])
+            });
             if session_id_sign.is_some() {
                 note("Hand session_id and session_id_sign to the third party (e.g. in DBC_SESSION_ID / DBC_SESSION_ID_SIGN): together they let anyone act as the renter on this node until the rent ends, and session_id_sign also works once as a wallet signature (nonce = the session id) on every DBC node. See docs/security.md.");
             } else {
                 note("To hand out a session, sign the session id with the renter key: dbc sign --session-id <session_id>");
             }
-            ctx.out.emit(&SessionOut {
-                session_id: reply.session_id.as_str().to_owned(),
-                session_id_sign,
-            })
+            let mut rows = vec![("session_id", reply.session_id.as_str())];
+            if let Some(ss) = &session_id_sign {
+                rows.push(("session_id_sign", ss.as_str()));
+            }
+            SecretRows(rows).emit(&ctx.out)
         }
         NodeCmd::FreeMemory(n) => {
             let node = ctx.node(n.node.as_deref())?;
