@@ -371,3 +371,31 @@ fn session_id_help_says_the_signature_is_also_a_one_time_wallet_login() {
     let o = run(dbc(home.path()).args(["sign", "--help"]));
     assert!(o.stdout.contains("one-time login"), "{}", o.stdout);
 }
+
+/// A path parameter the node would route to another endpoint is a usage error (exit 2) before
+/// anything is sent: the URL points at a closed port, so a sent request would exit 3.
+#[test]
+fn path_parameters_routed_elsewhere_are_refused_before_sending() {
+    let home = tempfile::tempdir().unwrap();
+    let f = home.path().join("a.suri");
+    write_mode(&f, "//Alice", 0o600);
+    let node = "a".repeat(64);
+    for (args, field) in [
+        (
+            vec!["vm", "info", node.as_str(), "start"],
+            "fixed word of the route `/api/v1/tasks/start`",
+        ),
+        (vec!["vm", "info", node.as_str(), ".."], "task_id"),
+        (
+            vec!["lan", "info", "create"],
+            "fixed word of the route `/api/v1/lan/create`",
+        ),
+    ] {
+        let o = run(dbc(home.path())
+            .env("DBC_CLIENT_URL", "http://127.0.0.1:1")
+            .env("DBC_SURI_FILE", &f)
+            .args(&args));
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(o.stderr.contains(field), "{args:?}: {}", o.stderr);
+    }
+}
