@@ -382,13 +382,9 @@ impl VmState {
         };
         let usage = match &self.prev {
             None => 0.0,
-            Some(_) if total == 0 => {
-                if ctx.quirks {
-                    f32::NAN
-                } else {
-                    0.0
-                }
-            }
+            // The node divides by zero: NaN, written as the invalid `"value":,`.
+            Some(_) if total == 0 && ctx.quirks => f32::NAN,
+            Some(_) if total == 0 => 0.0,
             Some(_) => 100.0 * (total - unused) as f32 / total as f32,
         };
         push_item(&mut out, host, "memory.total", &Val::U(total), t);
