@@ -954,3 +954,14 @@ fn cli_flags_parse_durations() {
     assert_eq!(c.args.monitor_interval, Duration::from_millis(500));
     assert_eq!(c.args.monitor_pacing, Duration::from_millis(50));
 }
+
+#[tokio::test]
+async fn zero_monitor_interval_or_pacing_is_a_config_error() {
+    for b in [
+        dbc_sim::Simulator::builder().monitor_interval(Duration::ZERO),
+        dbc_sim::Simulator::builder().monitor_pacing(Duration::ZERO),
+    ] {
+        let e = b.start().await.unwrap_err();
+        assert!(e.to_string().contains("greater than zero"), "{e}");
+    }
+}
