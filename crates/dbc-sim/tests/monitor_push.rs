@@ -604,7 +604,7 @@ async fn queue_keeps_the_newest_101_messages_while_active_checks_fail() {
     let a = Receiver::start(Mode::Ok).await;
     let b = Receiver::start(Mode::FailActiveChecks).await;
     let sim = fast_sim()
-        .monitor_interval(Duration::from_millis(40))
+        .monitor_interval(Duration::from_millis(60))
         .monitor_pacing(Duration::from_millis(1))
         .start()
         .await
