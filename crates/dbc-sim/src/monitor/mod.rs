@@ -86,7 +86,7 @@ pub struct MonitorStats {
     pub active_checks_sent: u64,
     /// `active checks` answered with success.
     pub active_checks_ok: u64,
-    /// `agent data` requests written.
+    /// `agent data` messages taken from a queue and sent (never retried).
     pub data_sent: u64,
     /// `agent data` answered with success.
     pub data_ok: u64,
