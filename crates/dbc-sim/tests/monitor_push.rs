@@ -953,6 +953,12 @@ fn cli_flags_parse_durations() {
     ]);
     assert_eq!(c.args.monitor_interval, Duration::from_millis(500));
     assert_eq!(c.args.monitor_pacing, Duration::from_millis(50));
+    for bad in ["0s", "soon"] {
+        let e = Cli::try_parse_from(["dbc-sim", "--monitor-pacing", bad])
+            .err()
+            .expect("bad pacing accepted");
+        assert!(e.to_string().contains("e.g. 30s"), "{e}");
+    }
 }
 
 #[tokio::test]
