@@ -971,3 +971,40 @@ async fn zero_monitor_interval_or_pacing_is_a_config_error() {
         assert!(e.to_string().contains("greater than zero"), "{e}");
     }
 }
+
+#[tokio::test]
+async fn vm_still_creating_is_not_pushed_until_it_runs() {
+    let rx = Receiver::start(Mode::Ok).await;
+    let sim = fast_sim()
+        .create_delay(Duration::from_millis(1500))
+        .start()
+        .await
+        .unwrap();
+    let h = Http::new(&sim.url());
+    let node = sim.rented_node().to_string();
+    set_servers(&h, &node, &[rx.server()]).await;
+    let task = create_vm(&h, &node, 21013, 5913).await;
+    // Host data of the whole-machine renter flows meanwhile; the VM's does not.
+    let n2 = node.clone();
+    rx.wait_for("host data", 30, |c| {
+        c.iter()
+            .any(|c| c.request() == "agent data" && c.host() == n2)
+    })
+    .await;
+    let r = h
+        .post(&format!("/api/v1/tasks/{task}"), &env_for(&node)())
+        .await;
+    let still_creating = r.ok()["status"] == "creating";
+    let pushed = rx.conns().iter().any(|c| c.host() == task);
+    if still_creating {
+        assert!(!pushed, "a creating VM was pushed");
+    }
+    wait_status(&h, env_for(&node), &task, "running").await;
+    let t2 = task.clone();
+    rx.wait_for("VM data once running", 30, |c| {
+        c.iter()
+            .any(|c| c.request() == "agent data" && c.host() == t2)
+    })
+    .await;
+    sim.shutdown().await;
+}
