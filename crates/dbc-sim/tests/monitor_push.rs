@@ -549,20 +549,20 @@ async fn clearing_the_servers_stops_vm_pushes() {
     })
     .await;
     set_servers(&h, &node, &[]).await;
-    // Queued messages still go out; then nothing new arrives.
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Queued messages still go out, then the idle sender ends and nothing new arrives.
+    let end = Instant::now() + Duration::from_secs(20);
+    while sim.monitor_stats().destinations != 0 {
+        assert!(Instant::now() < end, "idle sender never ended");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let n = rx.conns().len();
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(
         rx.conns().len(),
         n,
         "pushes continued after the servers were cleared"
     );
-    let end = Instant::now() + Duration::from_secs(10);
-    while sim.monitor_stats().destinations != 0 {
-        assert!(Instant::now() < end, "idle sender never ended");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    assert_eq!(sim.monitor_stats().queued_now, 0);
     sim.shutdown().await;
 }
 
