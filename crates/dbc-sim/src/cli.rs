@@ -30,6 +30,15 @@ pub struct SimArgs {
     /// Cap on concurrent connections; more are closed at once.
     #[arg(long, default_value_t = crate::limits::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
+    /// How often each GPU node samples its VMs and itself and queues metrics for the monitor
+    /// servers (Zabbix agent data; renters set servers with `POST /api/v1/monitor/set`, the
+    /// world file sets a node's own `monitor_server`). Real node: 30s.
+    #[arg(long, default_value = "30s", value_parser = crate::monitor::parse_period)]
+    pub monitor_interval: Duration,
+    /// Pause between two connections to one monitor server (one request per connection).
+    /// Real node: 10s.
+    #[arg(long, default_value = "10s", value_parser = crate::monitor::parse_period)]
+    pub monitor_pacing: Duration,
 }
 
 /// Start the simulator, print the JSON ready line on stdout, serve until Ctrl-C.
@@ -49,6 +58,8 @@ pub async fn run(args: SimArgs) -> Result<(), SimError> {
         .node_timeout(args.node_timeout)
         .strict(args.strict)
         .max_connections(args.max_connections)
+        .monitor_interval(args.monitor_interval)
+        .monitor_pacing(args.monitor_pacing)
         .config(config)
         .start()
         .await?;

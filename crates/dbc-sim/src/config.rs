@@ -151,6 +151,11 @@ pub struct NodeConfig {
     /// Stricter than the real node: reject a multisig bundle in which one member signs twice
     /// (the node accepts it, `DEFECT (spec §5.4)`). Also set for every node by `--strict`.
     pub strict: bool,
+    /// `HOST:PORT` receiving this node's host metrics (core.conf `dbc_monitor_server`; the real
+    /// default `monitor.dbcwallet.io:10051` is not used: absent = not sent). See docs/simulator-monitor.md.
+    pub monitor_server: Option<String>,
+    /// A second `HOST:PORT` receiving the host metrics (core.conf `miner_monitor_server`).
+    pub miner_monitor_server: Option<String>,
 }
 
 /// A fault in the TOML world description (see [`crate::FaultKind`]).
@@ -240,6 +245,8 @@ impl Default for NodeConfig {
             bare_metal: None,
             faults: Vec::new(),
             strict: false,
+            monitor_server: None,
+            miner_monitor_server: None,
         }
     }
 }

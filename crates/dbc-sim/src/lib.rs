@@ -36,6 +36,7 @@ mod crypto;
 mod envelope;
 pub mod limits;
 mod multisig;
+mod monitor;
 mod node;
 mod server;
 mod wire;
@@ -45,6 +46,7 @@ pub use config::{
     RentOrderConfig, Renter, SimConfig,
 };
 pub use dbc_types::NodeId;
+pub use monitor::MonitorStats;
 
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
@@ -145,6 +147,7 @@ pub struct SimBuilder {
     faults: Vec<Fault>,
     strict: bool,
     max_connections: usize,
+    monitor: monitor::MonitorSettings,
 }
 
 impl Default for SimBuilder {
@@ -158,6 +161,7 @@ impl Default for SimBuilder {
             faults: Vec::new(),
             strict: false,
             max_connections: limits::DEFAULT_MAX_CONNECTIONS,
+            monitor: monitor::MonitorSettings::default(),
         }
     }
 }
@@ -295,6 +299,7 @@ impl SimBuilder {
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let (stop_tx, stop_rx) = watch::channel(false);
+        let monitor = monitor::start(&self, shared.clone(), stop_rx.clone())?;
         let sh = shared.clone();
         let task = tokio::spawn(accept_loop(listener, sh, stop_rx));
         let renter = match self.config.nodes.first().and_then(|n| n.renter.clone()) {
@@ -309,6 +314,7 @@ impl SimBuilder {
                 stop: stop_tx,
                 task: Mutex::new(Some(task)),
                 renter,
+                monitor,
             }),
         })
     }
@@ -386,6 +392,7 @@ struct HandleInner {
     stop: watch::Sender<bool>,
     task: Mutex<Option<tokio::task::JoinHandle<()>>>,
     renter: String,
+    monitor: Arc<monitor::Hub>,
 }
 
 /// A running simulator (cheap to clone). `Debug` shows only the address and node ids
