@@ -120,6 +120,7 @@ impl Client {
             client: self.clone(),
             ids,
             concurrency,
+            deadline: None,
         }
     }
 }
