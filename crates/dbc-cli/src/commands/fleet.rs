@@ -457,9 +457,11 @@ pub fn render_human(results: &[Outcome]) -> CliResult<String> {
             }
             Err(e) => {
                 let o = error_obj(e);
+                let prefix = format!("node {node}: ");
+                let message = o.message.strip_prefix(&prefix).unwrap_or(&o.message);
                 let text = match &o.hint {
-                    Some(h) => format!("{}: {} ({h})", o.kind, o.message),
-                    None => format!("{}: {}", o.kind, o.message),
+                    Some(h) => format!("{}: {message} ({h})", o.kind),
+                    None => format!("{}: {message}", o.kind),
                 };
                 rows.push(vec![node_cell, ("error".to_owned(), Ordered::Scalar(text))]);
             }
