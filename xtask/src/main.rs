@@ -7,6 +7,7 @@ mod bench;
 mod codegen;
 mod lint;
 mod man;
+mod package;
 mod soak;
 
 use std::path::PathBuf;
@@ -28,6 +29,8 @@ commands:
                       (--requests N, --vms N; --quick: 10,000 requests, 1,000 VMs)
   man [--check]       write the dbc man pages to docs/man/ (clap_mangen; --check: only
                       compare, exit 1 when docs/man/ is stale)
+  package             check that `cargo package` publishes only manifest, README, licences
+                      and src/ for each crate
   help                show this message
 ";
 
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         "bench" => bench::run(rest),
         "soak" => soak::run(rest),
         "man" => man::run(rest),
+        "package" => package::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())

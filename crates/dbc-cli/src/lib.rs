@@ -1,22 +1,4 @@
-//! The `dbc` command line: every DeepBrainChain client node API call from the terminal, safe
-//! signing (no secrets on argv), VM waiting with a spinner, and a one-command demo against the
-//! built-in simulator.
-//!
-//! The binary is a thin wrapper around [`run`], which takes the arguments and returns the exit
-//! code (0 ok, 1 API or verification failure, 2 usage/config error, 3 transport error,
-//! 130 interrupted):
-//!
-//! ```
-//! // The multisig account id of //Alice, //Bob and //Charlie with threshold 2.
-//! let code = dbc_cli::run([
-//!     "dbc", "multisig", "address", "--threshold", "2",
-//!     "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
-//!     "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
-//!     "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y",
-//! ]);
-//! assert_eq!(code, 0);
-//! assert_eq!(dbc_cli::run(["dbc", "verify", "--address", "nope", "--message", "m", "--signature", "00"]), 2);
-//! ```
+#![doc = include_str!("../README.md")]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod args;
