@@ -57,7 +57,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut bad = Vec::new();
     for krate in CRATES {
         let files = list(krate)?;
-        for must in ["Cargo.toml", "README.md", "LICENSE-MIT", "LICENSE-APACHE", "src/lib.rs"] {
+        for must in [
+            "Cargo.toml",
+            "README.md",
+            "LICENSE-MIT",
+            "LICENSE-APACHE",
+            "src/lib.rs",
+        ] {
             if !files.iter().any(|f| f == must) {
                 bad.push(format!("{krate}: {must} is missing"));
             }
@@ -72,7 +78,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if bad.is_empty() {
         Ok(())
     } else {
-        Err(format!("unintended package contents:\n  {}", bad.join("\n  ")))
+        Err(format!(
+            "unintended package contents:\n  {}",
+            bad.join("\n  ")
+        ))
     }
 }
 

@@ -86,6 +86,27 @@ pub fn emit_json_text(text: &str) -> CliResult {
     }
 }
 
+/// Prints JSON documents one a line (fleet results), through the `--jq` filter when one was
+/// given (compiled once for all of them).
+///
+/// # Errors
+/// The filter fails at run time, or stdout cannot be written.
+pub fn emit_json_lines(lines: &[String]) -> CliResult {
+    let out = match current_view().jq {
+        Some(expr) => {
+            let inputs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            JqProgram::compile(&expr)?.run_many(&inputs)?
+        }
+        None => lines.to_vec(),
+    };
+    let mut text = out.join("\n");
+    if text.is_empty() {
+        return Ok(());
+    }
+    text.truncate(text.trim_end_matches('\n').len());
+    println_stdout(&text)
+}
+
 /// Prints to stdout; a closed pipe (e.g. `| head`) is not an error worth a message.
 pub fn println_stdout(text: &str) -> CliResult {
     let mut out = std::io::stdout().lock();

@@ -363,6 +363,7 @@ struct NodeErr<'a> {
 }
 
 fn emit_json(results: &[Outcome]) -> CliResult {
+    let mut lines = Vec::with_capacity(results.len());
     for (node, r) in results {
         let line = match r {
             Ok(text) => {
@@ -381,9 +382,9 @@ fn emit_json(results: &[Outcome]) -> CliResult {
             }),
         }
         .map_err(|e| CliError::Failed(format!("cannot encode the result as JSON: {e}")))?;
-        output::emit_json_text(&line)?;
+        lines.push(line);
     }
-    Ok(())
+    output::emit_json_lines(&lines)
 }
 
 /// The rows a reply contributes: one per list item, or one for an object.

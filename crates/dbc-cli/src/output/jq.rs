@@ -48,6 +48,14 @@ impl JqProgram {
         self.run_inputs(&[text])
     }
 
+    /// Runs the filter on each JSON document in turn (compiled once).
+    ///
+    /// # Errors
+    /// A document is not JSON, or the filter fails on one.
+    pub fn run_many(&self, inputs: &[&str]) -> CliResult<Vec<String>> {
+        self.run_inputs(inputs)
+    }
+
     /// Compiles once and runs the filter on each JSON document in turn.
     fn run_inputs(&self, inputs: &[&str]) -> CliResult<Vec<String>> {
         let expr = self.expr.as_str();
