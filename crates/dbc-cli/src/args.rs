@@ -870,7 +870,7 @@ pub enum LanCmd {
 pub enum MonitorCmd {
     /// Your monitor servers on a node
     #[command(after_help = "Examples:\n  dbc monitor list $NODE")]
-    List(NodeArg),
+    List(crate::commands::fleet::FleetNodeArg),
     /// Replace your monitor servers (none = clear; at most 2)
     #[command(
         after_help = "Examples:\n  dbc monitor set $NODE --server 10.0.0.9:9000\n  dbc monitor set $NODE      # clears"

@@ -229,6 +229,21 @@ fn all_ok_exits_0_and_nodes_file_is_read() {
     assert_eq!(objs.len(), 10);
     assert!(objs.iter().all(|o| o["ok"] == true));
     assert!(o.stderr.contains("fleet: 10/10 nodes ok"), "{}", o.stderr);
+    // The other read-only commands take the same options.
+    for cmd in [
+        &["node", "info"][..],
+        &["image", "list"],
+        &["lan", "list"],
+        &["rent-orders", "list"],
+        &["monitor", "list"],
+    ] {
+        let o = run(w
+            .dbc()
+            .args(cmd)
+            .args(["--nodes-file", file.to_str().unwrap(), "--json"]));
+        assert_eq!(o.code, 0, "{cmd:?}: {}", o.stderr);
+        assert_eq!(lines_json(&o.stdout).len(), 10, "{cmd:?}");
+    }
 
     // A bad line is a usage error that names the line; nothing is sent.
     std::fs::write(&file, format!("{}\nnot-a-node\n", w.ids[0])).unwrap();

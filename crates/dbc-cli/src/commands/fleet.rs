@@ -7,15 +7,17 @@
 //! stderr either way.
 
 use super::Ctx;
-use crate::args::{Command, DeeplinkCmd, ImageCmd, LanCmd, NodeCmd, RentOrdersCmd, VmCmd};
+use crate::args::{
+    Command, DeeplinkCmd, ImageCmd, LanCmd, MonitorCmd, NodeCmd, RentOrdersCmd, VmCmd,
+};
 use crate::error::{CliError, CliResult};
 use crate::output::{self, note, Ordered};
 use clap::Args;
 use dbc_api::{Client, FanOut};
 use dbc_types::models::{Empty, ImageListRequest, NodeInfoRequest};
 use dbc_types::registry::{
-    DeeplinkGet, ImagesList, LanList, NodeInfoGet, NodesList, RentOrdersGet, RentOrdersList,
-    TasksList,
+    DeeplinkGet, ImagesList, LanList, MonitorList, NodeInfoGet, NodesList, RentOrdersGet,
+    RentOrdersList, TasksList,
 };
 use dbc_types::{Endpoint, NodeId};
 use serde::Serialize;
@@ -111,6 +113,8 @@ pub enum Job {
     RentOrders(Option<String>),
     /// `deeplink get`
     DeeplinkGet,
+    /// `monitor list`
+    MonitorList,
 }
 
 /// The fleet job of a parsed command, when fleet options were given.
@@ -128,6 +132,7 @@ pub fn job(cmd: &Command) -> Option<(FleetArgs, Job)> {
             (&node.fleet, Job::RentOrders(order.clone()))
         }
         Command::Deeplink(DeeplinkCmd::Get(n)) => (&n.fleet, Job::DeeplinkGet),
+        Command::Monitor(MonitorCmd::List(n)) => (&n.fleet, Job::MonitorList),
         _ => return None,
     };
     fleet.is_set().then(|| (fleet.clone(), job))
@@ -246,7 +251,9 @@ pub async fn run(ctx: &Ctx, fleet: FleetArgs, job: Job) -> CliResult {
     let ids = resolve_nodes(ctx, &fleet).await?;
     let deadline = ctx.settings.timeout.unwrap_or(DEFAULT_DEADLINE);
     let client: Client = match job {
-        Job::VmList | Job::ImageList(_) | Job::DeeplinkGet => ctx.client_any()?,
+        Job::VmList | Job::ImageList(_) | Job::DeeplinkGet | Job::MonitorList => {
+            ctx.client_any()?
+        }
         Job::NodeInfo(_) | Job::LanList | Job::RentOrders(_) => ctx.client_none()?,
     };
     let total = ids.len();
@@ -268,6 +275,7 @@ pub async fn run(ctx: &Ctx, fleet: FleetArgs, job: Job) -> CliResult {
             fan::<RentOrdersGet>(&f, seg, Empty {}).await
         }
         Job::DeeplinkGet => fan::<DeeplinkGet>(&f, Default::default(), Empty {}).await,
+        Job::MonitorList => fan::<MonitorList>(&f, Default::default(), Empty {}).await,
     };
     let elapsed = started.elapsed();
     if ctx.out.json {
