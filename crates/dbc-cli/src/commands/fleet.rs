@@ -155,7 +155,10 @@ fn parse_ids<'a>(entries: impl IntoIterator<Item = (String, &'a str)>) -> CliRes
 }
 
 /// The ids of a nodes file: one a line, blank lines and `#` comments (whole line or trailing)
-/// ignored.
+/// ignored; duplicates dropped.
+///
+/// # Errors
+/// A line that is not a node id (usage error naming `name:line`).
 pub fn parse_nodes_file(text: &str, name: &str) -> CliResult<Vec<NodeId>> {
     let entries: Vec<(String, &str)> = text
         .lines()
@@ -246,7 +249,11 @@ async fn fan<E: Endpoint>(fan: &FanOut, params: E::Params, additional: E::Reques
         .collect()
 }
 
-/// Runs `job` on every node of `fleet`.
+/// Runs `job` on every node of `fleet` and prints the table or the JSON lines, then the summary.
+///
+/// # Errors
+/// No nodes or a bad id/file (usage, nothing sent); the node list for `--all-nodes` failed;
+/// some node failed ([`CliError::Failed`] with an empty message: the summary says it).
 pub async fn run(ctx: &Ctx, fleet: FleetArgs, job: Job) -> CliResult {
     let ids = resolve_nodes(ctx, &fleet).await?;
     let deadline = ctx.settings.timeout.unwrap_or(DEFAULT_DEADLINE);
@@ -447,6 +454,9 @@ fn flatten(prefix: String, m: Vec<(String, Ordered)>, out: &mut Vec<(String, Ord
 }
 
 /// The fleet table: NODE, the replies' columns, and ERROR when a node failed.
+///
+/// # Errors
+/// A reply that is not JSON (cannot happen for replies the client decoded).
 pub fn render_human(results: &[Outcome]) -> CliResult<String> {
     let mut rows: Vec<Vec<(String, Ordered)>> = Vec::new();
     for (node, r) in results {
