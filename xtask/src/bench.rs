@@ -638,7 +638,7 @@ type BenchProgram = (
 
 /// Runs a bench program `runs` times; per figure, keeps the run with the median ratio and
 /// records every run's ratio in `run_ratios`.
-fn cargo_bench_runs(
+pub(crate) fn cargo_bench_runs(
     pkg: &str,
     bench: &str,
     env: &[(&str, String)],
@@ -757,6 +757,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     figures.extend(cli_figures(&target, &out_dir, quick));
+    figures.extend(crate::bench_fleet::figures(quick));
 
     let mut figures: Vec<Value> = figures.into_iter().map(judge).collect();
     figures.sort_by_key(|f| {

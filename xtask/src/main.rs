@@ -4,8 +4,11 @@
 //! and one arm (plus a line in [`USAGE`]).
 
 mod bench;
+mod bench_fleet;
 mod codegen;
 mod lint;
+mod man;
+mod package;
 mod soak;
 
 use std::path::PathBuf;
@@ -25,6 +28,10 @@ commands:
   soak [--quick]      64 concurrent clients, mixed requests and VM create/delete against the
                       simulator; checks errors, fds, RSS and leaks; updates docs/reliability.md
                       (--requests N, --vms N; --quick: 10,000 requests, 1,000 VMs)
+  man [--check]       write the dbc man pages to docs/man/ (clap_mangen; --check: only
+                      compare, exit 1 when docs/man/ is stale)
+  package             check that `cargo package` publishes only manifest, README, licences
+                      and src/ for each crate
   help                show this message
 ";
 
@@ -45,6 +52,8 @@ fn main() -> ExitCode {
         "lint" => lint::run(rest),
         "bench" => bench::run(rest),
         "soak" => soak::run(rest),
+        "man" => man::run(rest),
+        "package" => package::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())

@@ -237,6 +237,13 @@ pub enum Error {
     },
     /// The client was misconfigured.
     Config(String),
+    /// A node of a fan-out did not finish within the fan-out's deadline (retries included).
+    Deadline {
+        /// The node.
+        node: NodeId,
+        /// The deadline.
+        after: Duration,
+    },
 }
 
 impl Error {
@@ -264,6 +271,7 @@ impl Error {
             }
             Error::WaitTimeout { .. } => Some("creation can take up to ~50 minutes on a real node: wait longer or check the node"),
             Error::TaskFailed { .. } => Some("see `logs` for the reason; the task can be deleted or started again"),
+            Error::Deadline { .. } => Some("the node (or the client node's link to it) hangs: check that it is online; the other nodes were not held up"),
             _ => None,
         }
     }
@@ -271,7 +279,7 @@ impl Error {
     /// True for HTTP-level failures (unreachable, timeout, reset).
     pub fn is_transport(&self) -> bool {
         match self {
-            Error::Transport { .. } => true,
+            Error::Transport { .. } | Error::Deadline { .. } => true,
             Error::CreateOutcomeUnknown { cause, .. } => cause.is_transport(),
             _ => false,
         }
@@ -316,6 +324,9 @@ impl fmt::Display for Error {
             } => write!(f, "task {task_id} still `{last_status}` after {}s", waited.as_secs())?,
             Error::TaskFailed { task_id, status } => write!(f, "task {task_id} ended in status `{status}`")?,
             Error::Config(m) => write!(f, "configuration: {m}")?,
+            Error::Deadline { node, after } => {
+                write!(f, "node {node}: no complete answer within {after:?}")?
+            }
         }
         if let Some(h) = self.hint() {
             write!(f, " — hint: {h}")?;

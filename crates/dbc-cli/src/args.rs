@@ -61,6 +61,9 @@ pub struct GlobalArgs {
     /// Request timeout, e.g. 45s, 2m [env: DBC_TIMEOUT]. For `vm wait`: how long to wait (default 60m)
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, help_heading = GLOBAL)]
     pub timeout: Option<Duration>,
+    /// `--jq`, `--no-headers`, `--wide`.
+    #[command(flatten)]
+    pub view: crate::output::ViewArgs,
 
     /// File holding the secret URI (phrase, //Dev or 0xseed) [env: DBC_SURI_FILE; or the SURI in DBC_SURI]
     #[arg(long, global = true, value_name = "PATH", help_heading = CREDS)]
@@ -209,8 +212,11 @@ pub enum Command {
     /// `/api/v1/config` (disabled in node 0.4.1.8: always fails)
     #[command(after_help = "Examples:\n  dbc client-config")]
     ClientConfig,
-    /// Show the resolved CLI settings (config file, profile, URL; no secrets)
-    #[command(subcommand, after_help = "Examples:\n  dbc config show")]
+    /// CLI settings: show what is in effect, write profiles (never secrets)
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  dbc config show\n  dbc config init --url http://10.0.0.5:5002 --key-file ~/.dbc/renter.suri\n  dbc config profiles"
+    )]
     Config(ConfigCmd),
     /// Run the local DBC simulator
     #[command(
@@ -221,6 +227,9 @@ pub enum Command {
     /// Run the whole seed flow against the built-in simulator (< 20 s)
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
+    /// Shell completion script: bash, zsh, fish, powershell, elvish
+    #[command(after_help = crate::commands::completion::EXAMPLES)]
+    Completion(crate::commands::completion::CompletionArgs),
 }
 
 const SIGN_EXAMPLES: &str = "\
@@ -339,7 +348,7 @@ pub enum NodeCmd {
     )]
     Info {
         #[command(flatten)]
-        node: NodeArg,
+        node: crate::commands::fleet::FleetNodeArg,
         /// Include the images of this image server
         #[arg(long, value_name = "ID")]
         image_server: Option<String>,
@@ -507,7 +516,7 @@ pub enum VmCmd {
     #[command(
         after_help = "Examples:\n  dbc vm list $NODE\n  dbc vm list $NODE --json | jq -r '.[] | .task_id + \" \" + .status'"
     )]
-    List(NodeArg),
+    List(crate::commands::fleet::FleetNodeArg),
     /// Details of a VM, with the login line (seed call 4)
     #[command(
         allow_missing_positional = true,
@@ -627,6 +636,9 @@ pub enum ImageCmd {
         /// Image server id
         #[arg(long, value_name = "ID")]
         server: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        fleet: crate::commands::fleet::FleetArgs,
     },
     /// Image servers configured on the client node
     #[command(after_help = "Examples:\n  dbc image servers")]
@@ -816,6 +828,9 @@ pub enum LanCmd {
         /// GPU node id (omit for the client node)
         #[arg(value_name = "NODE")]
         node: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        fleet: crate::commands::fleet::FleetArgs,
     },
     /// One virtual LAN
     #[command(after_help = "Examples:\n  dbc lan info mylan01 --node $NODE")]
@@ -860,7 +875,7 @@ pub enum LanCmd {
 pub enum MonitorCmd {
     /// Your monitor servers on a node
     #[command(after_help = "Examples:\n  dbc monitor list $NODE")]
-    List(NodeArg),
+    List(crate::commands::fleet::FleetNodeArg),
     /// Replace your monitor servers (none = clear; at most 2)
     #[command(
         after_help = "Examples:\n  dbc monitor set $NODE --server 10.0.0.9:9000\n  dbc monitor set $NODE      # clears"
@@ -899,7 +914,7 @@ pub enum RentOrdersCmd {
     List {
         #[command(flatten)]
         #[allow(missing_docs)]
-        node: NodeArg,
+        node: crate::commands::fleet::FleetNodeArg,
         /// Rent order id
         #[arg(long, value_name = "ID")]
         order: Option<String>,
@@ -1061,7 +1076,7 @@ pub enum BareMetalCmd {
 pub enum DeeplinkCmd {
     /// DeepLink device info
     #[command(after_help = "Examples:\n  dbc deeplink get $NODE")]
-    Get(NodeArg),
+    Get(crate::commands::fleet::FleetNodeArg),
     /// Set DeepLink device info
     #[command(
         after_help = "Examples:\n  dbc deeplink set $NODE --device-id 123456789 --device-password-file dl.txt"
@@ -1087,6 +1102,19 @@ pub enum ConfigCmd {
         after_help = "Examples:\n  dbc config show\n  DBC_CONFIG=./dbc.toml dbc --profile prod config show --json"
     )]
     Show,
+    /// Write a profile: url, node or nodes, key file or keystore path, CA file (never a secret)
+    #[command(
+        after_help = "Examples:\n  dbc --profile prod --url http://10.0.0.5:5002 config init --node $NODE --key-file ~/.dbc/renter.suri\n  dbc --profile fleet config init --nodes $N1,$N2,$N3 --keystore-file wallet.json --keystore-password-file pw.txt\n  dbc config init --force      # replace the `default` profile"
+    )]
+    Init(crate::commands::config_cmd::InitArgs),
+    /// Set one key of a profile (--profile, else the default profile); an empty value removes it
+    #[command(
+        after_help = "Examples:\n  dbc config set url http://10.0.0.5:5002\n  dbc config set nodes $N1,$N2 --profile fleet\n  dbc config set timeout 90s\n  dbc config set node ''        # remove the default node"
+    )]
+    Set(crate::commands::config_cmd::SetArgs),
+    /// List the profiles of the config file
+    #[command(after_help = "Examples:\n  dbc config profiles\n  dbc config profiles --json")]
+    Profiles,
 }
 
 /// `dbc sim …`

@@ -31,6 +31,9 @@ pub struct Profile {
     pub url: Option<String>,
     /// Default GPU node id.
     pub node: Option<String>,
+    /// The fleet of `--all-nodes` (GPU node ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<String>>,
     /// Key source: a file holding the SURI.
     pub suri_file: Option<PathBuf>,
     /// Key source: a polkadot-js keystore JSON.
@@ -41,6 +44,9 @@ pub struct Profile {
     pub output: Option<OutputFormat>,
     /// Request timeout, e.g. `45s`.
     pub timeout: Option<String>,
+    /// PEM bundle of extra CA certificates for `https://` URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cacert: Option<PathBuf>,
 }
 
 /// Output format of a profile.

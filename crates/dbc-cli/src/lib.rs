@@ -1,59 +1,28 @@
-//! The `dbc` command line: every DeepBrainChain client node API call from the terminal, safe
-//! signing (no secrets on argv), VM waiting with a spinner, and a one-command demo against the
-//! built-in simulator.
-//!
-//! The binary is a thin wrapper around [`run`], which takes the arguments and returns the exit
-//! code (0 ok, 1 API or verification failure, 2 usage/config error, 3 transport error,
-//! 130 interrupted):
-//!
-//! ```
-//! // The multisig account id of //Alice, //Bob and //Charlie with threshold 2.
-//! let code = dbc_cli::run([
-//!     "dbc", "multisig", "address", "--threshold", "2",
-//!     "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
-//!     "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
-//!     "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y",
-//! ]);
-//! assert_eq!(code, 0);
-//! assert_eq!(dbc_cli::run(["dbc", "verify", "--address", "nope", "--message", "m", "--signature", "00"]), 2);
-//! ```
+#![doc = include_str!("../README.md")]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod args;
+mod cli_command;
 mod commands;
 mod config;
 mod creds;
 mod demo;
 mod error;
+mod logging;
 mod output;
 mod prompt;
 mod secret_file;
 mod secret_out;
 mod wait;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use std::ffi::OsString;
-use std::io::IsTerminal;
 
 pub use error::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE};
 
-fn init_tracing(verbose: u8) {
-    let level = match verbose {
-        0 => "warn",
-        1 => "info",
-        2 => "debug",
-        _ => "trace",
-    };
-    let filter = std::env::var("DBC_LOG")
-        .ok()
-        .and_then(|f| tracing_subscriber::EnvFilter::try_new(f).ok())
-        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(level));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_target(verbose >= 2)
-        .try_init();
+/// The full `dbc` command (for completions, man pages and documentation tools).
+pub fn command() -> clap::Command {
+    cli_command::command()
 }
 
 /// Parses `argv` (including the program name), runs the command and returns the exit code.
@@ -63,18 +32,45 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match args::Cli::try_parse_from(argv) {
+    let mut cmd = cli_command::command();
+    let cli = match cmd
+        .try_get_matches_from_mut(argv)
+        .and_then(|m| args::Cli::from_arg_matches(&m))
+    {
         Ok(c) => c,
         Err(e) => {
+            let e = e.format(&mut cmd);
             let _ = e.print();
             return e.exit_code();
         }
     };
-    init_tracing(cli.global.verbose);
-    let settings = match config::resolve(&cli.global) {
+    if let Err(e) = logging::init(cli.global.verbose) {
+        return report(&e);
+    }
+    if let Err(e) = output::configure(&cli.global.view) {
+        return report(&e);
+    }
+    // Commands that work without (or on a broken) config file.
+    let standalone = match &cli.command {
+        args::Command::Completion(a) => Some(commands::completion::run(a)),
+        args::Command::Config(c) if !matches!(c, args::ConfigCmd::Show) => {
+            Some(commands::config_cmd::run(&cli.global, c))
+        }
+        _ => None,
+    };
+    if let Some(r) = standalone {
+        return match r {
+            Ok(()) => EXIT_OK,
+            Err(e) => report(&e),
+        };
+    }
+    let mut settings = match config::resolve(&cli.global) {
         Ok(s) => s,
         Err(e) => return report(&e),
     };
+    if cli.global.view.jq.is_some() {
+        settings.json = true;
+    }
     let ctx = commands::Ctx::new(&cli, settings);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -1,9 +1,16 @@
 //! Generic output: any `Serialize` value becomes JSON (`--json`) or a human table / key-value
 //! block. Commands never format replies themselves.
 
+mod jq;
+mod table;
+mod view;
+
 use crate::error::{CliError, CliResult};
 use serde::Serialize;
 use std::io::Write;
+
+pub use jq::JqProgram;
+pub use view::{configure, current as current_view, ViewArgs};
 
 /// Where command results go.
 #[derive(Debug, Clone, Copy)]
@@ -18,7 +25,7 @@ impl Output {
         if self.json {
             let text = serde_json::to_string_pretty(value)
                 .map_err(|e| CliError::Failed(format!("cannot encode the result as JSON: {e}")))?;
-            println_stdout(&text)
+            emit_json_text(&text)
         } else {
             println_stdout(render_value(value)?.trim_end_matches('\n'))
         }
@@ -50,7 +57,7 @@ impl Output {
     pub fn json_line<T: Serialize + ?Sized>(&self, value: &T) -> CliResult {
         let text = serde_json::to_string(value)
             .map_err(|e| CliError::Failed(format!("cannot encode the result as JSON: {e}")))?;
-        println_stdout(&text)
+        emit_json_text(&text)
     }
 
     /// A human-only line on stdout (suppressed with `--json`).
@@ -60,6 +67,44 @@ impl Output {
         }
         println_stdout(text)
     }
+}
+
+/// Prints one JSON document on stdout, through the `--jq` filter when one was given (each
+/// output on its own line; strings without quotes, like `gh --jq`).
+///
+/// # Errors
+/// The filter fails at run time, or stdout cannot be written.
+pub fn emit_json_text(text: &str) -> CliResult {
+    match current_view().jq {
+        Some(expr) => {
+            for line in JqProgram::compile(&expr)?.run(text)? {
+                println_stdout(&line)?;
+            }
+            Ok(())
+        }
+        None => println_stdout(text),
+    }
+}
+
+/// Prints JSON documents one a line (fleet results), through the `--jq` filter when one was
+/// given (compiled once for all of them).
+///
+/// # Errors
+/// The filter fails at run time, or stdout cannot be written.
+pub fn emit_json_lines(lines: &[String]) -> CliResult {
+    let out = match current_view().jq {
+        Some(expr) => {
+            let inputs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            JqProgram::compile(&expr)?.run_many(&inputs)?
+        }
+        None => lines.to_vec(),
+    };
+    let mut text = out.join("\n");
+    if text.is_empty() {
+        return Ok(());
+    }
+    text.truncate(text.trim_end_matches('\n').len());
+    println_stdout(&text)
 }
 
 /// Prints to stdout; a closed pipe (e.g. `| head`) is not an error worth a message.
@@ -161,18 +206,13 @@ impl Ordered {
     fn is_object(&self) -> bool {
         matches!(self, Ordered::Object(_))
     }
-    fn is_empty(&self) -> bool {
+    /// `null`, `[]` or `{}`.
+    pub fn is_empty(&self) -> bool {
         match self {
             Ordered::Null => true,
             Ordered::Array(a) => a.is_empty(),
             Ordered::Object(o) => o.is_empty(),
             Ordered::Scalar(_) => false,
-        }
-    }
-    fn get(&self, key: &str) -> Option<&Ordered> {
-        match self {
-            Ordered::Object(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
         }
     }
 }
@@ -217,9 +257,11 @@ fn render_array(items: &[Ordered]) -> String {
     }
 }
 
-/// A scalar as text; lists of scalars comma separated; nested values as compact text.
+/// A scalar as text; lists of scalars comma separated; nested values as compact text. Absent
+/// values (`null`, and the node's `"null"` for an unset name) print as `-`.
 fn scalar(v: &Ordered) -> String {
     match v {
+        Ordered::Scalar(s) if s == "null" => "-".into(),
         Ordered::Scalar(s) => s.clone(),
         Ordered::Null => "-".into(),
         Ordered::Array(a) if a.is_empty() => "-".into(),
@@ -286,74 +328,64 @@ fn column_rank(name: &str) -> u8 {
     }
 }
 
-fn table(items: &[Ordered]) -> String {
-    let mut cols: Vec<String> = Vec::new();
-    for it in items {
-        if let Ordered::Object(m) = it {
-            for (k, _) in m {
-                if !cols.contains(k) {
-                    cols.push(k.clone());
-                }
+/// A table cell: like [`scalar`], but a list of objects shows as its length.
+fn cell(v: &Ordered) -> String {
+    match v {
+        Ordered::Array(a) if a.iter().any(Ordered::is_object) => format!("{} items", a.len()),
+        other => scalar(other),
+    }
+}
+
+fn header(col: &str) -> String {
+    col.trim_end_matches(':').to_uppercase()
+}
+
+/// A table of rows given as (column, value) pairs; columns in first-seen order, ranked
+/// (identifiers, name, status, the rest); a missing cell prints as `-`.
+pub fn table_of_rows(rows: &[Vec<(String, Ordered)>]) -> String {
+    let mut cols: Vec<&str> = Vec::new();
+    for row in rows {
+        for (k, _) in row {
+            if !cols.contains(&k.as_str()) {
+                cols.push(k.as_str());
             }
         }
     }
-    cols.sort_by_key(|c| column_rank(c));
-    let cells: Vec<Vec<String>> = items
+    cols.sort_by_key(|c| {
+        if *c == "node" {
+            0
+        } else if *c == "error" {
+            5
+        } else {
+            column_rank(c) + 1
+        }
+    });
+    let headers: Vec<String> = cols.iter().map(|c| header(c)).collect();
+    let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|it| {
+        .map(|row| {
             cols.iter()
                 .map(|c| {
-                    let cell = it.get(c).map(scalar).unwrap_or_else(|| "-".into());
-                    let cell = if cell.is_empty() {
-                        "-".to_owned()
-                    } else {
-                        cell.replace('\n', " ")
-                    };
-                    if cell.chars().count() > 80 {
-                        let mut t: String = cell.chars().take(77).collect();
-                        t.push_str("...");
-                        t
-                    } else {
-                        cell
-                    }
+                    row.iter()
+                        .find(|(k, _)| k == c)
+                        .map(|(_, v)| cell(v))
+                        .unwrap_or_default()
                 })
                 .collect()
         })
         .collect();
-    let headers: Vec<String> = cols
+    table::render(&headers, &cells, &current_view())
+}
+
+fn table(items: &[Ordered]) -> String {
+    let rows: Vec<Vec<(String, Ordered)>> = items
         .iter()
-        .map(|c| c.trim_end_matches(':').to_uppercase())
-        .collect();
-    let widths: Vec<usize> = (0..cols.len())
-        .map(|i| {
-            cells
-                .iter()
-                .map(|r| r.get(i).map(|c| c.chars().count()).unwrap_or(0))
-                .chain(std::iter::once(
-                    headers.get(i).map(|h| h.chars().count()).unwrap_or(0),
-                ))
-                .max()
-                .unwrap_or(0)
+        .map(|it| match it {
+            Ordered::Object(m) => m.clone(),
+            other => vec![("value".to_owned(), other.clone())],
         })
         .collect();
-    let line = |row: &[String]| -> String {
-        let mut s = String::new();
-        for (i, c) in row.iter().enumerate() {
-            let w = widths.get(i).copied().unwrap_or(0);
-            s.push_str(c);
-            if i + 1 < row.len() {
-                s.push_str(&" ".repeat(w.saturating_sub(c.chars().count()) + 2));
-            }
-        }
-        s.trim_end().to_owned()
-    };
-    let mut out = line(&headers);
-    out.push('\n');
-    for r in &cells {
-        out.push_str(&line(r));
-        out.push('\n');
-    }
-    out
+    table_of_rows(&rows)
 }
 
 #[cfg(test)]

@@ -1,33 +1,4 @@
-//! A faithful local simulator of a DeepBrainChain (DBC) **client node** and the **GPU nodes**
-//! behind it, speaking the `/api/v1` HTTP API exactly as the reference implementation does
-//! (routing, envelope checks and messages, sr25519 authorization with replay protection,
-//! sessions, multisig renters, VM lifecycle with timed transitions, resource and port
-//! accounting, images, disks, snapshots, LANs, monitor servers, rent orders, and the known
-//! defects — each marked `// DEFECT (spec §x)` in the source).
-//!
-//! Reproduced defects (spec §10/§12): unescaped node-built values (a `"` in a `desc` turns the
-//! reply into HTTP 500 `response parse error`), the `image_name:` key of GPU-node image lists,
-//! bootdev always answering `bare metal client not existed`, `head_or_tail is invalid"`,
-//! `line_num > 100 → 99`, an explicit `interface_model_type: "virtio"` rejected, create rewriting
-//! `"ubuntu"`/`"win"` string values, modify clearing the public IP when `new_public_ip` is absent,
-//! the wrong URL hint of snapshot create, and multisig bundles in which one member signs twice
-//! (accepted; `strict` rejects them, see [`SimBuilder::strict`]).
-//!
-//! The default world has two GPU nodes: node 0 rented by `//Alice` (8 GPUs, 64 usable cores,
-//! 256 GiB, 4 TiB `/data`), node 1 online but not rented. Everything random (node ids, task ids,
-//! session ids, passwords) is derived from the seed.
-//!
-//! ```
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), dbc_sim::SimError> {
-//! let sim = dbc_sim::Simulator::builder().seed(7).start().await?;
-//! println!("simulator listening on {}", sim.url());
-//! assert_eq!(sim.node_ids().len(), 2);
-//! assert_eq!(sim.renter_suri(), "//Alice");
-//! sim.shutdown().await;
-//! # Ok(())
-//! # }
-//! ```
+#![doc = include_str!("../README.md")]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod cli;

@@ -1,48 +1,4 @@
-//! A thin, bounded HTTP/1.1 transport built on hyper 1.x.
-//!
-//! `dbc-transport` knows HTTP, not DeepBrainChain: it sends an
-//! [`HttpRequest`] to a fixed base URL and hands back an [`HttpResponse`]
-//! (any status, including non-2xx) or a typed [`TransportError`].
-//!
-//! Guarantees:
-//! * the base URL is validated up front (`http://HOST:PORT`; `https://` needs
-//!   the `rustls` feature);
-//! * every request is bounded: a connect timeout, a whole-request timeout
-//!   (connect + headers + body) and a maximum body size enforced *while*
-//!   reading;
-//! * connections are pooled and kept alive; [`HttpTransport`] is cheap to clone;
-//! * errors carry the method and path, never the body; bodies are never logged.
-//!
-//! # Example
-//!
-//! ```no_run
-//! use std::time::Duration;
-//! use dbc_transport::{HttpRequest, HttpTransport, Transport, TransportError};
-//!
-//! # async fn run() -> Result<(), TransportError> {
-//! let transport = HttpTransport::builder()
-//!     .base_url("http://127.0.0.1:5052")
-//!     .connect_timeout(Duration::from_secs(2))
-//!     .request_timeout(Duration::from_secs(30))
-//!     .build()?;
-//!
-//! let resp = transport
-//!     .send(HttpRequest::post("/api/v1/mining_nodes", r#"{"a":1}"#))
-//!     .await?;
-//! // A non-2xx status is a normal response, not an error.
-//! println!("{} ({} bytes)", resp.status, resp.body.len());
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! Building the transport needs no server and no runtime:
-//!
-//! ```
-//! use dbc_transport::{HttpTransport, Transport};
-//! let t = HttpTransport::builder().base_url("http://127.0.0.1:5052/").build().unwrap();
-//! assert_eq!(t.base_url(), "http://127.0.0.1:5052");
-//! assert!(HttpTransport::builder().base_url("127.0.0.1:5052").build().is_err());
-//! ```
+#![doc = include_str!("../README.md")]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 

@@ -1,5 +1,8 @@
 //! Command implementations. API commands are thin: clap args → one `dbc-api` call → [`Output`].
 
+pub mod completion;
+pub mod config_cmd;
+pub mod fleet;
 pub mod keys;
 pub mod node;
 pub mod resources;
@@ -110,6 +113,9 @@ pub async fn show<E: Endpoint>(
 
 /// Runs the parsed command.
 pub async fn dispatch(cli: Cli, ctx: Ctx) -> CliResult {
+    if let Some((fleet_args, job)) = fleet::job(&cli.command) {
+        return fleet::run(&ctx, fleet_args, job).await;
+    }
     match cli.command {
         Command::Version => {
             let c = ctx.client_none()?;
@@ -160,6 +166,8 @@ pub async fn dispatch(cli: Cli, ctx: Ctx) -> CliResult {
             .await
         }
         Command::Config(crate::args::ConfigCmd::Show) => ctx.out.emit(&ctx.settings),
+        Command::Config(c) => config_cmd::run(&ctx.global, &c),
+        Command::Completion(a) => completion::run(&a),
         Command::Sim(s) => sim::run(&ctx, s).await,
         Command::Demo(a) => crate::demo::run(&ctx, a).await,
     }

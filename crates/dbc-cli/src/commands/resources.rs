@@ -28,7 +28,7 @@ async fn image_file<E: Endpoint<Request = ImageFile, Params = NoParams>>(
 /// `dbc image …`
 pub async fn image(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
     match cmd {
-        ImageCmd::List { node, server } => {
+        ImageCmd::List { node, server, .. } => {
             let node = ctx.opt_node(node.as_deref())?;
             let client = if node.is_some() {
                 ctx.client_any()?
@@ -220,7 +220,7 @@ pub async fn disk(ctx: &Ctx, cmd: DiskCmd) -> CliResult {
 /// `dbc lan …`
 pub async fn lan(ctx: &Ctx, cmd: LanCmd) -> CliResult {
     match cmd {
-        LanCmd::List { node } => {
+        LanCmd::List { node, .. } => {
             let node = ctx.opt_node(node.as_deref())?;
             show::<LanList>(
                 ctx,
