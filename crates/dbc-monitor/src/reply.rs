@@ -51,7 +51,7 @@ pub fn processed(processed: u64, failed: u64, spent: Duration) -> String {
 pub fn failed(info: &str) -> String {
     let mut s = String::with_capacity(40 + info.len());
     s.push_str(r#"{"response":"failed","info":""#);
-    for c in info.chars().take(200) {
+    for c in info.chars().take(1024) {
         match c {
             '"' | '\\' => {
                 s.push('\\');
