@@ -35,6 +35,30 @@ fn item(out: &mut String, host: &str, key: &str, value: &str, clock: u64) {
     );
 }
 
+fn gpu_items(s: &mut String, h: &str, prefix: &str, g: u16, clock: u64, tick: u64) {
+    item(
+        s,
+        h,
+        &format!("{prefix}.{g}.name"),
+        "\"NVIDIA GeForce RTX 4090\"",
+        clock,
+    );
+    let bus = format!("\"00000000:{:02X}:00.0\"", 0x17 + g);
+    item(s, h, &format!("{prefix}.{g}.busId"), &bus, clock);
+    for (k, v) in [
+        ("memTotal", 25_757_220_864u64),
+        ("memFree", 20_000_000_000),
+        ("memUsed", 5_757_220_864),
+        ("gpuUtilization", 40 + (tick + u64::from(g)) % 60),
+        ("memUtilization", 20),
+        ("powerUsage", 250_000),
+        ("powerCap", 450_000),
+        ("temperature", 61),
+    ] {
+        item(s, h, &format!("{prefix}.{g}.{k}"), &v.to_string(), clock);
+    }
+}
+
 /// Number of items [`vm_agent_data`] writes for `shape`.
 pub fn vm_item_count(shape: VmShape) -> usize {
     10 + 11 * usize::from(shape.disks)
@@ -125,32 +149,7 @@ pub fn vm_agent_data(task_id: &str, shape: VmShape, clock: u64, tick: u64) -> St
         item(&mut s, h, "gpu.cudaVersion", &q("12.4"), clock);
     }
     for g in 0..shape.gpus {
-        item(
-            &mut s,
-            h,
-            &format!("gpu.{g}.name"),
-            &q("NVIDIA GeForce RTX 4090"),
-            clock,
-        );
-        item(
-            &mut s,
-            h,
-            &format!("gpu.{g}.busId"),
-            &q(&format!("00000000:{:02X}:00.0", 0x17 + g)),
-            clock,
-        );
-        for (k, v) in [
-            ("memTotal", 25_757_220_864u64),
-            ("memFree", 20_000_000_000),
-            ("memUsed", 5_757_220_864),
-            ("gpuUtilization", 40 + (tick + u64::from(g)) % 60),
-            ("memUtilization", 20),
-            ("powerUsage", 250_000),
-            ("powerCap", 450_000),
-            ("temperature", 61),
-        ] {
-            item(&mut s, h, &format!("gpu.{g}.{k}"), &v.to_string(), clock);
-        }
+        gpu_items(&mut s, h, "gpu", g, clock, tick);
     }
     item(&mut s, h, "dbc.version", &q("0.4.1.8"), clock);
     item(&mut s, h, "disk.count", &shape.disks.to_string(), clock);
@@ -167,28 +166,7 @@ pub fn node_agent_data(node_id: &str, gpus: u16, clock: u64) -> String {
     item(&mut s, h, "host.gpuCount", &gpus.to_string(), clock);
     item(&mut s, h, "host.gpuUsed", "1", clock);
     for g in 0..gpus {
-        item(
-            &mut s,
-            h,
-            &format!("host.gpu.{g}.name"),
-            "\"NVIDIA GeForce RTX 4090\"",
-            clock,
-        );
-        item(
-            &mut s,
-            h,
-            &format!("host.gpu.{g}.busId"),
-            &format!("\"00000000:{:02X}:00.0\"", 0x17 + g),
-            clock,
-        );
-        item(
-            &mut s,
-            h,
-            &format!("host.gpu.{g}.gpuUtilization"),
-            "93",
-            clock,
-        );
-        item(&mut s, h, &format!("host.gpu.{g}.temperature"), "70", clock);
+        gpu_items(&mut s, h, "host.gpu", g, clock, 0);
     }
     for (k, v) in [
         ("host.vmCount", "3"),

@@ -192,7 +192,7 @@ async fn node_host_data_with_gpus_gets_labels() {
     assert!(reply.contains("failed: 0"), "{reply}");
     let (_, text) = get(&mon, "/metrics").await;
     let want = format!(
-        "dbc_node_gpu_utilization_percent{{node_id=\"{node}\",gpu=\"1\",name=\"NVIDIA GeForce RTX 4090\",bus_id=\"00000000:18:00.0\"}} 93"
+        "dbc_node_gpu_utilization_percent{{node_id=\"{node}\",gpu=\"1\",name=\"NVIDIA GeForce RTX 4090\",bus_id=\"00000000:18:00.0\"}} 41"
     );
     assert!(text.contains(&want), "{text}");
     assert!(text.contains(&format!("dbc_node_load15{{node_id=\"{node}\"}} 1\n")));
