@@ -102,11 +102,11 @@ impl Monitor {
 
     /// The JSON ready line: `{"zabbix":"HOST:PORT","metrics":"http://HOST:PORT/metrics"}`.
     pub fn ready_line(&self) -> String {
-        serde_json::json!({
-            "zabbix": self.zabbix_addr.to_string(),
-            "metrics": self.metrics_url(),
-        })
-        .to_string()
+        format!(
+            "{{\"zabbix\":{},\"metrics\":{}}}",
+            serde_json::Value::from(self.zabbix_addr.to_string()),
+            serde_json::Value::from(self.metrics_url())
+        )
     }
 
     /// The bridge (store, exposition) behind the servers.

@@ -1,6 +1,7 @@
 //! Command implementations. API commands are thin: clap args → one `dbc-api` call → [`Output`].
 
 pub mod keys;
+pub mod monitor;
 pub mod node;
 pub mod resources;
 pub mod sim;
