@@ -4,6 +4,7 @@
 //! and one arm (plus a line in [`USAGE`]).
 
 mod bench;
+mod bench_monitor;
 mod codegen;
 mod lint;
 mod soak;
