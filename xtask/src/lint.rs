@@ -78,7 +78,13 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ),
     (
         "dbc-monitor",
-        &["dbc-api", "dbc-sim", "dbc-types", "dbc-sign", "dbc-transport"],
+        &[
+            "dbc-api",
+            "dbc-sim",
+            "dbc-types",
+            "dbc-sign",
+            "dbc-transport",
+        ],
     ),
 ];
 

@@ -27,5 +27,9 @@ fn the_metric_table_matches_the_code() {
         .lines()
         .filter(|l| l.starts_with("| `dbc_vm_") || l.starts_with("| `dbc_node_"))
         .count();
-    assert_eq!(rows, FAMILIES.len() + 2, "rows for families that no longer exist?");
+    assert_eq!(
+        rows,
+        FAMILIES.len() + 2,
+        "rows for families that no longer exist?"
+    );
 }
