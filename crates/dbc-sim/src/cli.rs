@@ -23,6 +23,15 @@ pub struct SimArgs {
     /// How long the client node waits for a GPU node before `"<op> timeout"`.
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
     pub node_timeout: Duration,
+    /// How often each GPU node samples its VMs and itself and queues metrics for the monitor
+    /// servers (Zabbix agent data; renters set servers with `POST /api/v1/monitor/set`, the
+    /// world file sets a node's own `monitor_server`). Real node: 30s.
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub monitor_interval: Duration,
+    /// Pause between two connections to one monitor server (one request per connection).
+    /// Real node: 10s.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    pub monitor_pacing: Duration,
 }
 
 /// Start the simulator, print the JSON ready line on stdout, serve until Ctrl-C.
@@ -40,6 +49,8 @@ pub async fn run(args: SimArgs) -> Result<(), SimError> {
         .seed(args.seed)
         .create_delay(args.create_delay)
         .node_timeout(args.node_timeout)
+        .monitor_interval(args.monitor_interval)
+        .monitor_pacing(args.monitor_pacing)
         .config(config)
         .start()
         .await?;

@@ -148,6 +148,11 @@ pub struct NodeConfig {
     pub bare_metal: Option<BareMetalConfig>,
     /// Faults injected on this node from the start.
     pub faults: Vec<NodeFaultConfig>,
+    /// `HOST:PORT` receiving this node's host metrics (core.conf `dbc_monitor_server`; the real
+    /// default `monitor.dbcwallet.io:10051` is not used: absent = not sent). See docs/simulator-monitor.md.
+    pub monitor_server: Option<String>,
+    /// A second `HOST:PORT` receiving the host metrics (core.conf `miner_monitor_server`).
+    pub miner_monitor_server: Option<String>,
 }
 
 /// A fault in the TOML world description (see [`crate::FaultKind`]).
@@ -236,6 +241,8 @@ impl Default for NodeConfig {
             libvirt_major: 8,
             bare_metal: None,
             faults: Vec::new(),
+            monitor_server: None,
+            miner_monitor_server: None,
         }
     }
 }

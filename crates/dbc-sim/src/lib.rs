@@ -33,6 +33,7 @@ pub mod cli;
 pub mod config;
 mod crypto;
 mod envelope;
+mod monitor;
 mod node;
 mod server;
 mod wire;
@@ -42,6 +43,7 @@ pub use config::{
     RentOrderConfig, Renter, SimConfig,
 };
 pub use dbc_types::NodeId;
+pub use monitor::MonitorStats;
 
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
@@ -140,6 +142,7 @@ pub struct SimBuilder {
     node_timeout: Duration,
     config: SimConfig,
     faults: Vec<Fault>,
+    monitor: monitor::MonitorSettings,
 }
 
 impl Default for SimBuilder {
@@ -151,6 +154,7 @@ impl Default for SimBuilder {
             node_timeout: Duration::from_secs(30),
             config: SimConfig::default(),
             faults: Vec::new(),
+            monitor: monitor::MonitorSettings::default(),
         }
     }
 }
@@ -266,6 +270,7 @@ impl SimBuilder {
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let (stop_tx, stop_rx) = watch::channel(false);
+        let monitor = monitor::start(&self, shared.clone(), stop_rx.clone())?;
         let sh = shared.clone();
         let task = tokio::spawn(accept_loop(listener, sh, stop_rx));
         let renter = match self.config.nodes.first().and_then(|n| n.renter.clone()) {
@@ -280,6 +285,7 @@ impl SimBuilder {
                 stop: stop_tx,
                 task: Mutex::new(Some(task)),
                 renter,
+                monitor,
             }),
         })
     }
@@ -353,6 +359,7 @@ struct HandleInner {
     stop: watch::Sender<bool>,
     task: Mutex<Option<tokio::task::JoinHandle<()>>>,
     renter: String,
+    monitor: Arc<monitor::Hub>,
 }
 
 /// A running simulator (cheap to clone). `Debug` shows only the address and node ids

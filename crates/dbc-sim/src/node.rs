@@ -224,6 +224,8 @@ pub(crate) struct Task {
     mac: String,
     events: Vec<String>,
     snapshots: Vec<Snapshot>,
+    /// Boot generation for the metrics push (grows on start, restart, reset).
+    pub boots: u32,
 }
 
 impl std::fmt::Debug for Task {
@@ -1515,6 +1517,7 @@ impl NodeWorld {
             mac,
             events,
             snapshots: Vec::new(),
+            boots: 0,
         };
         self.tasks.push(task);
         Ok(Reply::node_ok_raw(&format!(
@@ -1566,6 +1569,7 @@ impl NodeWorld {
         at: Instant,
     ) {
         if let Some(t) = self.tasks.get_mut(i) {
+            t.boots += u32::from(lv_final == Lv::Running);
             t.status = status;
             t.lv = lv_now;
             t.pending = Some(Pending {
@@ -2389,6 +2393,39 @@ impl NodeWorld {
                 Ok(err(0, "ok"))
             }
             Some(_) => Err(err(1, "servers must be an array")),
+        }
+    }
+
+    /// What the metrics pusher reads (`crate::monitor`).
+    pub(crate) fn monitor_view(&self) -> crate::monitor::NodeView {
+        crate::monitor::NodeView {
+            node_id: self.id.clone(),
+            cfg: self.cfg.clone(),
+            monitors: self.monitors.clone(),
+            whole_machine_renter: self
+                .orders
+                .iter()
+                .find(|o| o.id == o.renter && o.active())
+                .map(|o| o.renter.clone()),
+            vms: self
+                .tasks
+                .iter()
+                .map(|t| crate::monitor::VmView {
+                    id: t.id.clone(),
+                    owner: t.owner.clone(),
+                    status: t.status,
+                    state: t.lv.word(),
+                    cpu_cores: t.cpu_cores,
+                    mem_gib: t.mem_gib,
+                    gpus: t.gpus.clone(),
+                    disks: t
+                        .disks
+                        .iter()
+                        .map(|d| (d.name.clone(), d.size_gib))
+                        .collect(),
+                    boots: t.boots,
+                })
+                .collect(),
         }
     }
 
