@@ -10,7 +10,8 @@ use crate::jsonfix::repair_empty_values;
 use crate::keys::{classify, Kind, Role, FAMILIES};
 use crate::reply;
 use crate::store::{scope_of, valid_host, Incoming, Value};
-use serde_json::Value as Json;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// The request types counted in `dbc_monitor_requests_total`.
@@ -89,54 +90,276 @@ fn text(s: &str) -> Value {
     Value::Text(s.get(..end).unwrap_or_default().into())
 }
 
-fn convert(v: Option<&Json>, want_text: bool) -> Result<Value, BadValue> {
-    match v {
-        None | Some(Json::Null) => Err(BadValue::Missing),
-        Some(Json::String(s)) if want_text => Ok(text(s)),
-        Some(Json::Number(n)) if want_text => Ok(text(&n.to_string())),
-        Some(Json::Bool(b)) if want_text => Ok(text(if *b { "true" } else { "false" })),
-        Some(j) if !want_text => {
-            let x = match j {
-                Json::Number(n) => n.as_f64().ok_or(BadValue::NotANumber)?,
-                Json::String(s) => s.trim().parse::<f64>().map_err(|_| BadValue::NotANumber)?,
-                _ => return Err(BadValue::NotANumber),
-            };
-            if !x.is_finite() {
-                Err(BadValue::NotANumber)
-            } else if x < 0.0 {
-                Err(BadValue::Negative)
-            } else {
-                Ok(Value::Num(x))
-            }
-        }
-        Some(_) => Err(BadValue::NotANumber),
+/// A value as sent: the raw JSON text of one member (absent and `null` are `None`).
+fn convert(v: Option<&RawValue>, want_text: bool) -> Result<Value, BadValue> {
+    let raw = match v.map(|r| r.get().trim()) {
+        None | Some("null") => return Err(BadValue::Missing),
+        Some(r) => r,
+    };
+    let first = raw.as_bytes().first().copied().unwrap_or(b'n');
+    if first == b'"' {
+        let s = json_str(raw).ok_or(BadValue::NotANumber)?;
+        return if want_text { Ok(text(&s)) } else { number(&s) };
+    }
+    if first == b'{' || first == b'[' {
+        return Err(BadValue::NotANumber);
+    }
+    if want_text {
+        // a number or true/false, kept as written
+        return Ok(text(raw));
+    }
+    if raw == "true" || raw == "false" {
+        return Err(BadValue::NotANumber);
+    }
+    number(raw)
+}
+
+fn number(s: &str) -> Result<Value, BadValue> {
+    let x = s.trim().parse::<f64>().map_err(|_| BadValue::NotANumber)?;
+    if !x.is_finite() {
+        Err(BadValue::NotANumber)
+    } else if x < 0.0 {
+        Err(BadValue::Negative)
+    } else {
+        Ok(Value::Num(x))
     }
 }
 
-fn int_of(v: Option<&Json>) -> Option<i64> {
-    match v? {
-        Json::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.is_finite() && f.abs() < 9.0e18)
-                .map(|f| f as i64)
-        }),
-        Json::String(s) => s.trim().parse::<i64>().ok(),
-        _ => None,
+/// An integer clock/ns: a JSON number (integer or float) or a numeric string.
+fn int_of(v: Option<&RawValue>) -> Option<i64> {
+    let raw = v?.get().trim();
+    let s: Cow<'_, str> = if raw.starts_with('"') {
+        json_str(raw)?
+    } else {
+        Cow::Borrowed(raw)
+    };
+    let s = s.trim();
+    s.parse::<i64>().ok().or_else(|| {
+        s.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite() && f.abs() < 9.0e18)
+            .map(|f| f as i64)
+    })
+}
+
+/// The top level of a request, parsed in one pass and borrowed from the body: `request` as raw
+/// JSON, `data` as one slot per element (a slot that is not an object is `None`, so one bad
+/// item fails alone). Unknown members are skipped.
+struct Req<'a> {
+    request: Option<&'a RawValue>,
+    items: Vec<Option<ItemIn<'a>>>,
+}
+
+/// One item's members as raw JSON (any type accepted; checked later).
+#[derive(Default)]
+struct ItemIn<'a> {
+    host: Option<&'a RawValue>,
+    key: Option<&'a RawValue>,
+    value: Option<&'a RawValue>,
+    clock: Option<&'a RawValue>,
+    ns: Option<&'a RawValue>,
+}
+
+mod de {
+    //! Hand-written visitors: serde's derive rejects duplicate members and stops at the first
+    //! wrongly typed one, both of which must only fail one item here.
+    use super::{ItemIn, Req};
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde_json::value::RawValue;
+    use std::fmt;
+
+    enum Field {
+        Request,
+        Data,
+        Host,
+        Key,
+        Value,
+        Clock,
+        Ns,
+        Other,
     }
+
+    impl<'de> de::Deserialize<'de> for Field {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl Visitor<'_> for V {
+                type Value = Field;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a member name")
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Field, E> {
+                    Ok(match v {
+                        "request" => Field::Request,
+                        "data" => Field::Data,
+                        "host" => Field::Host,
+                        "key" => Field::Key,
+                        "value" => Field::Value,
+                        "clock" => Field::Clock,
+                        "ns" => Field::Ns,
+                        _ => Field::Other,
+                    })
+                }
+            }
+            d.deserialize_str(V)
+        }
+    }
+
+    impl<'de> de::Deserialize<'de> for Req<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Req<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Req<'de>, A::Error> {
+                    let mut req = Req {
+                        request: None,
+                        items: Vec::new(),
+                    };
+                    while let Some(k) = m.next_key::<Field>()? {
+                        match k {
+                            Field::Request => req.request = Some(m.next_value()?),
+                            Field::Data => req.items = m.next_value::<Items<'de>>()?.0,
+                            _ => {
+                                m.next_value::<IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(req)
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+
+    /// `data`: an array of slots; anything else is no items.
+    struct Items<'de>(Vec<Option<ItemIn<'de>>>);
+
+    impl<'de> de::Deserialize<'de> for Items<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Items<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Items<'de>, A::Error> {
+                    let mut v = Vec::with_capacity(s.size_hint().unwrap_or(64).min(4096));
+                    while let Some(Slot(item)) = s.next_element::<Slot<'de>>()? {
+                        v.push(item);
+                    }
+                    Ok(Items(v))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Items<'de>, A::Error> {
+                    while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                    Ok(Items(Vec::new()))
+                }
+                fn visit_bool<E: de::Error>(self, _: bool) -> Result<Items<'de>, E> {
+                    Ok(Items(Vec::new()))
+                }
+                fn visit_i64<E: de::Error>(self, _: i64) -> Result<Items<'de>, E> {
+                    Ok(Items(Vec::new()))
+                }
+                fn visit_u64<E: de::Error>(self, _: u64) -> Result<Items<'de>, E> {
+                    Ok(Items(Vec::new()))
+                }
+                fn visit_f64<E: de::Error>(self, _: f64) -> Result<Items<'de>, E> {
+                    Ok(Items(Vec::new()))
+                }
+                fn visit_str<E: de::Error>(self, _: &str) -> Result<Items<'de>, E> {
+                    Ok(Items(Vec::new()))
+                }
+                fn visit_unit<E: de::Error>(self) -> Result<Items<'de>, E> {
+                    Ok(Items(Vec::new()))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    /// One element of `data`: an item when it is an object.
+    struct Slot<'de>(Option<ItemIn<'de>>);
+
+    impl<'de> de::Deserialize<'de> for Slot<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Slot<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Slot<'de>, A::Error> {
+                    let mut it = ItemIn::default();
+                    while let Some(k) = m.next_key::<Field>()? {
+                        let slot = match k {
+                            Field::Host => &mut it.host,
+                            Field::Key => &mut it.key,
+                            Field::Value => &mut it.value,
+                            Field::Clock => &mut it.clock,
+                            Field::Ns => &mut it.ns,
+                            _ => {
+                                m.next_value::<IgnoredAny>()?;
+                                continue;
+                            }
+                        };
+                        *slot = Some(m.next_value::<&'de RawValue>()?);
+                    }
+                    Ok(Slot(Some(it)))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Slot<'de>, A::Error> {
+                    while s.next_element::<IgnoredAny>()?.is_some() {}
+                    Ok(Slot(None))
+                }
+                fn visit_bool<E: de::Error>(self, _: bool) -> Result<Slot<'de>, E> {
+                    Ok(Slot(None))
+                }
+                fn visit_i64<E: de::Error>(self, _: i64) -> Result<Slot<'de>, E> {
+                    Ok(Slot(None))
+                }
+                fn visit_u64<E: de::Error>(self, _: u64) -> Result<Slot<'de>, E> {
+                    Ok(Slot(None))
+                }
+                fn visit_f64<E: de::Error>(self, _: f64) -> Result<Slot<'de>, E> {
+                    Ok(Slot(None))
+                }
+                fn visit_str<E: de::Error>(self, _: &str) -> Result<Slot<'de>, E> {
+                    Ok(Slot(None))
+                }
+                fn visit_unit<E: de::Error>(self) -> Result<Slot<'de>, E> {
+                    Ok(Slot(None))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+}
+
+fn string_of(v: Option<&RawValue>) -> Option<Cow<'_, str>> {
+    json_str(v?.get())
+}
+
+/// A JSON string literal's content (borrowed when it has no escapes); `None` if not a string.
+fn json_str(raw: &str) -> Option<Cow<'_, str>> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if !inner.contains('\\') {
+        return Some(Cow::Borrowed(inner));
+    }
+    serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
 }
 
 /// Handles one request body and returns the reply body (node-safe, see [`crate::reply`]).
 pub(crate) fn handle(bridge: &Bridge, body: &[u8]) -> String {
     let started = Instant::now();
     let fixed = repair_empty_values(body);
-    let root: Json = match serde_json::from_slice(&fixed) {
-        Ok(j) => j,
+    let req: Req<'_> = match serde_json::from_slice(&fixed) {
+        Ok(r) => r,
         Err(_) => {
             bridge.count_request(RequestKind::InvalidJson);
             return reply::failed("invalid JSON");
         }
     };
-    let kind = match root.get("request").and_then(Json::as_str) {
+    let kind = match string_of(req.request).as_deref() {
         Some("active checks") => RequestKind::ActiveChecks,
         Some("agent data") => RequestKind::AgentData,
         Some("sender data") => RequestKind::SenderData,
@@ -146,15 +369,25 @@ pub(crate) fn handle(bridge: &Bridge, body: &[u8]) -> String {
     match kind {
         RequestKind::ActiveChecks => reply::active_checks(),
         RequestKind::AgentData | RequestKind::SenderData => {
-            let items = root.get("data").and_then(Json::as_array);
-            let (ok, failed) = store_items(bridge, items.map(Vec::as_slice).unwrap_or_default());
+            let (ok, failed) = store_items(bridge, req.items);
             reply::processed(ok, failed, started.elapsed())
         }
         RequestKind::Other | RequestKind::InvalidJson => reply::failed("unsupported request"),
     }
 }
 
-fn store_items(bridge: &Bridge, items: &[Json]) -> (u64, u64) {
+/// An item checked and converted, ready to store.
+struct Ready<'a> {
+    host: Cow<'a, str>,
+    key: Cow<'a, str>,
+    class: crate::keys::KeyClass,
+    value: Value,
+    clock: i64,
+    ns: i64,
+}
+
+fn store_items(bridge: &Bridge, items: Vec<Option<ItemIn<'_>>>) -> (u64, u64) {
+    let total = items.len() as u64;
     let now = Instant::now();
     let now_unix = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -162,74 +395,78 @@ fn store_items(bridge: &Bridge, items: &[Json]) -> (u64, u64) {
         .unwrap_or_default();
     let mut counts = crate::bridge::ItemCounts::default();
     let mut bad: Vec<(&'static str, BadValue)> = Vec::new();
+    // Parse, classify and convert outside the store's lock.
+    let mut ready = Vec::with_capacity(items.len());
+    for it in items {
+        let Some(it) = it else {
+            counts.add(ItemResult::Malformed);
+            continue;
+        };
+        match prepare(it, now_unix, &mut bad) {
+            Ok(r) => ready.push(r),
+            Err(r) => counts.add(r),
+        }
+    }
     let mut ok = 0u64;
-    let mut failed = 0u64;
     {
         let mut store = bridge.lock_store();
-        for it in items {
-            let r = one_item(&mut store, it, now, now_unix, &mut bad);
-            counts.add(r);
-            if r == ItemResult::Stored {
-                ok += 1;
-            } else {
-                failed += 1;
+        for r in ready {
+            let put = store.put(
+                Incoming {
+                    host: &r.host,
+                    key: &r.key,
+                    class: r.class,
+                    value: r.value,
+                    clock: r.clock,
+                    ns: r.ns,
+                },
+                now,
+                now_unix,
+            );
+            match put {
+                Ok(()) => {
+                    ok += 1;
+                    counts.add(ItemResult::Stored);
+                }
+                Err(_) => counts.add(ItemResult::SeriesLimit),
             }
         }
     }
     bridge.count_items(&counts, &bad);
-    (ok, failed)
+    (ok, total - ok)
 }
 
-fn one_item(
-    store: &mut crate::store::Store,
-    it: &Json,
-    now: Instant,
+fn prepare<'a>(
+    item: ItemIn<'a>,
     now_unix: f64,
     bad: &mut Vec<(&'static str, BadValue)>,
-) -> ItemResult {
-    let (Some(host), Some(key)) = (
-        it.get("host").and_then(Json::as_str),
-        it.get("key").and_then(Json::as_str),
-    ) else {
-        return ItemResult::Malformed;
+) -> Result<Ready<'a>, ItemResult> {
+    let (Some(host), Some(key)) = (string_of(item.host), string_of(item.key)) else {
+        return Err(ItemResult::Malformed);
     };
-    if !valid_host(host) {
-        return ItemResult::Malformed;
+    if !valid_host(&host) {
+        return Err(ItemResult::Malformed);
     }
-    let Some(class) = classify(key, scope_of(host)) else {
-        return ItemResult::UnknownKey;
-    };
+    let class = classify(&key, scope_of(&host)).ok_or(ItemResult::UnknownKey)?;
     let (want_text, what) = match class.role {
         Role::Metric(i) => match FAMILIES.get(usize::from(i)) {
             Some(f) => (matches!(f.kind, Kind::Info(_)), f.name),
-            None => return ItemResult::UnknownKey,
+            None => return Err(ItemResult::UnknownKey),
         },
         Role::Label(..) => (true, "device_label"),
     };
-    let value = match convert(it.get("value"), want_text) {
-        Ok(v) => v,
-        Err(b) => {
-            bad.push((what, b));
-            return ItemResult::BadValue;
-        }
-    };
-    let clock = int_of(it.get("clock")).unwrap_or(now_unix as i64);
-    let ns = int_of(it.get("ns")).unwrap_or(0);
-    match store.put(
-        Incoming {
-            host,
-            key,
-            class,
-            value,
-            clock,
-            ns,
-        },
-        now,
-        now_unix,
-    ) {
-        Ok(()) => ItemResult::Stored,
-        Err(_) => ItemResult::SeriesLimit,
-    }
+    let value = convert(item.value, want_text).map_err(|b| {
+        bad.push((what, b));
+        ItemResult::BadValue
+    })?;
+    Ok(Ready {
+        host,
+        key,
+        class,
+        value,
+        clock: int_of(item.clock).unwrap_or(now_unix as i64),
+        ns: int_of(item.ns).unwrap_or(0),
+    })
 }
 
 #[cfg(test)]
@@ -237,35 +474,25 @@ fn one_item(
 mod tests {
     use super::*;
 
+    fn raw(s: &str) -> Box<RawValue> {
+        RawValue::from_string(s.to_owned()).unwrap()
+    }
+
     #[test]
     fn values() {
-        assert_eq!(
-            convert(Some(&serde_json::json!("5.14")), false),
-            Ok(Value::Num(5.14))
-        );
-        assert_eq!(
-            convert(Some(&serde_json::json!(1e3)), false),
-            Ok(Value::Num(1000.0))
-        );
-        assert_eq!(
-            convert(Some(&serde_json::json!(-3.5)), false),
-            Err(BadValue::Negative)
-        );
-        assert_eq!(
-            convert(Some(&serde_json::json!("NaN")), false),
-            Err(BadValue::NotANumber)
-        );
-        assert_eq!(convert(Some(&Json::Null), false), Err(BadValue::Missing));
-        assert_eq!(
-            convert(Some(&serde_json::json!(8)), true),
-            Ok(Value::Text("8".into()))
-        );
-        assert_eq!(
-            convert(Some(&serde_json::json!({"a": 1})), true),
-            Err(BadValue::NotANumber)
-        );
-        assert_eq!(int_of(Some(&serde_json::json!("17"))), Some(17));
-        assert_eq!(int_of(Some(&serde_json::json!(1.5e9))), Some(1_500_000_000));
-        assert_eq!(int_of(Some(&serde_json::json!(1e300))), None);
+        let c = |s: &str, t: bool| convert(Some(&raw(s)), t);
+        assert_eq!(c("\"5.14\"", false), Ok(Value::Num(5.14)));
+        assert_eq!(c("1e3", false), Ok(Value::Num(1000.0)));
+        assert_eq!(c("-3.5", false), Err(BadValue::Negative));
+        assert_eq!(c("\"NaN\"", false), Err(BadValue::NotANumber));
+        assert_eq!(c("true", false), Err(BadValue::NotANumber));
+        assert_eq!(c("null", false), Err(BadValue::Missing));
+        assert_eq!(convert(None, false), Err(BadValue::Missing));
+        assert_eq!(c("8", true), Ok(Value::Text("8".into())));
+        assert_eq!(c("\"a\\\"b\"", true), Ok(Value::Text("a\"b".into())));
+        assert_eq!(c("{\"a\": 1}", true), Err(BadValue::NotANumber));
+        assert_eq!(int_of(Some(&raw("\"17\""))), Some(17));
+        assert_eq!(int_of(Some(&raw("1.5e9"))), Some(1_500_000_000));
+        assert_eq!(int_of(Some(&raw("1e300"))), None);
     }
 }

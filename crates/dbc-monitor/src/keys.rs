@@ -200,12 +200,23 @@ pub struct KeyClass {
 /// Largest device index accepted (a node has at most a few dozen disks, NICs or GPUs).
 pub const MAX_DEVICE_INDEX: u16 = 1023;
 
-fn table() -> &'static HashMap<&'static str, Role> {
-    static T: OnceLock<HashMap<&'static str, Role>> = OnceLock::new();
+/// `(prefix, suffix)` → role: `("disk", "rd_bytes")` for `disk.N.rd_bytes`, `(key, "")` for keys
+/// without a device index.
+type Table = HashMap<(&'static str, &'static str), Role>;
+
+fn split_pattern(p: &'static str) -> (&'static str, &'static str) {
+    match p.split_once(".N.") {
+        Some((a, b)) => (a, b),
+        None => (p, ""),
+    }
+}
+
+fn table() -> &'static Table {
+    static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
         let mut m = HashMap::new();
         for (i, f) in FAMILIES.iter().enumerate() {
-            m.insert(f.source, Role::Metric(i as u16));
+            m.insert(split_pattern(f.source), Role::Metric(i as u16));
         }
         for (k, d, l) in [
             ("disk.N.name", Device::Disk, LabelField::Name),
@@ -215,10 +226,25 @@ fn table() -> &'static HashMap<&'static str, Role> {
             ("host.gpu.N.name", Device::Gpu, LabelField::Name),
             ("host.gpu.N.busId", Device::Gpu, LabelField::BusId),
         ] {
-            m.insert(k, Role::Label(d, l));
+            m.insert(split_pattern(k), Role::Label(d, l));
         }
         m
     })
+}
+
+/// Splits `key` at its device index: the first all-digit segment that is not the last one
+/// (`host.loadAverage.1` has none). Returns (prefix, index text, suffix).
+fn split_index(key: &str) -> Option<(&str, &str, &str)> {
+    let mut start = 0;
+    while let Some(dot) = key.get(start..).and_then(|r| r.find('.')) {
+        let seg_end = start + dot;
+        let seg = key.get(start..seg_end)?;
+        if start > 0 && !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+            return Some((key.get(..start - 1)?, seg, key.get(seg_end + 1..)?));
+        }
+        start = seg_end + 1;
+    }
+    None
 }
 
 /// Classifies `key` pushed for a host of `scope`; `None` for unknown keys and keys of the other
@@ -227,36 +253,23 @@ pub fn classify(key: &str, scope: Scope) -> Option<KeyClass> {
     if key.len() > 64 {
         return None;
     }
-    let is_node_key = key.starts_with("host.");
-    if is_node_key != (scope == Scope::Node) {
+    if key.starts_with("host.") != (scope == Scope::Node) {
         return None;
     }
-    // The device index is a numeric segment that is not the last one
-    // (`host.loadAverage.1` has none).
-    let mut index = None;
-    let mut pattern = None;
-    let segs: Vec<&str> = key.split('.').collect();
-    if let Some((_, inner)) = segs.split_last() {
-        for (pos, s) in inner.iter().enumerate() {
-            if !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()) {
-                let n: u16 = s.parse().ok()?;
-                if n > MAX_DEVICE_INDEX {
-                    return None;
-                }
-                index = Some(n);
-                let mut p = String::with_capacity(key.len());
-                for (j, part) in segs.iter().enumerate() {
-                    if j > 0 {
-                        p.push('.');
-                    }
-                    p.push_str(if j == pos { "N" } else { part });
-                }
-                pattern = Some(p);
-                break;
+    let t: &HashMap<(&str, &str), Role> = table();
+    let (role, index) = match split_index(key) {
+        Some((prefix, idx, suffix)) => {
+            if idx.len() > 4 {
+                return None;
             }
+            let n: u16 = idx.parse().ok()?;
+            if n > MAX_DEVICE_INDEX {
+                return None;
+            }
+            (*t.get(&(prefix, suffix))?, Some(n))
         }
-    }
-    let role = *table().get(pattern.as_deref().unwrap_or(key))?;
+        None => (*t.get(&(key, ""))?, None),
+    };
     match role {
         Role::Metric(i) => {
             let f = FAMILIES.get(usize::from(i))?;

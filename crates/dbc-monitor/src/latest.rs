@@ -43,7 +43,11 @@ fn host_json(id: &str, h: &Host) -> Json {
 /// The JSON for `filter`; `None` when the one host asked for is unknown.
 pub fn latest(store: &Store, filter: Filter<'_>) -> Option<Json> {
     let hosts: Vec<Json> = match filter {
-        Filter::All => store.hosts().map(|(id, h)| host_json(id, h)).collect(),
+        Filter::All => store
+            .hosts()
+            .into_iter()
+            .map(|(id, h)| host_json(id, h))
+            .collect(),
         Filter::Task(id) | Filter::Node(id) => {
             let want = if matches!(filter, Filter::Task(_)) {
                 Scope::Vm

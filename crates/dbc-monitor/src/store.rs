@@ -99,7 +99,7 @@ pub struct Incoming<'a> {
 /// The store. Not synchronised: the bridge wraps it in a mutex.
 #[derive(Debug, Default)]
 pub struct Store {
-    pub(crate) hosts: BTreeMap<Box<str>, Host>,
+    pub(crate) hosts: HashMap<Box<str>, Host>,
     series: usize,
     limits: StoreLimits,
     evicted_hosts: u64,
@@ -120,6 +120,19 @@ pub fn valid_host(host: &str) -> bool {
     !host.is_empty() && host.len() <= 128 && !host.chars().any(char::is_control)
 }
 
+/// Keeps a device's labels in step with its `*.name` / `*.busId` sample.
+fn set_label(labels: &mut HashMap<(Device, u16), DeviceLabels>, s: &Sample) {
+    if let (Value::Text(t), Role::Label(dev, field), Some(i)) =
+        (&s.value, s.class.role, s.class.index)
+    {
+        let l = labels.entry((dev, i)).or_default();
+        match field {
+            LabelField::Name => l.name = Some(t.clone()),
+            LabelField::BusId => l.bus_id = Some(t.clone()),
+        }
+    }
+}
+
 impl Store {
     /// An empty store with `limits`.
     pub fn new(limits: StoreLimits) -> Self {
@@ -134,9 +147,11 @@ impl Store {
         self.series
     }
 
-    /// Known hosts.
-    pub fn hosts(&self) -> impl Iterator<Item = (&str, &Host)> {
-        self.hosts.iter().map(|(k, v)| (&**k, v))
+    /// Known hosts, sorted by id.
+    pub fn hosts(&self) -> Vec<(&str, &Host)> {
+        let mut v: Vec<(&str, &Host)> = self.hosts.iter().map(|(k, v)| (&**k, v)).collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        v
     }
 
     /// One host.
@@ -164,11 +179,24 @@ impl Store {
     /// [`Refusal::SeriesLimit`] when the item is a new key and the store is full (after
     /// dropping expired hosts and keys).
     pub fn put(&mut self, it: Incoming<'_>, now: Instant, now_unix: f64) -> Result<(), Refusal> {
-        let known = self
-            .hosts
-            .get(it.host)
-            .is_some_and(|h| h.items.contains_key(it.key));
-        if !known && self.series >= self.limits.max_series {
+        let future = now_unix as i64 + 300;
+        // The common case: a known key of a known host.
+        if let Some(host) = self.hosts.get_mut(it.host) {
+            if let Some(s) = host.items.get_mut(it.key) {
+                host.last_push = now;
+                host.last_push_unix = now_unix;
+                if it.clock >= s.clock || s.clock > future {
+                    s.value = it.value;
+                    s.clock = it.clock;
+                    s.ns = it.ns;
+                    s.received = now;
+                    s.class = it.class;
+                    set_label(&mut host.labels, s);
+                }
+                return Ok(());
+            }
+        }
+        if self.series >= self.limits.max_series {
             self.evict_expired(now);
             if self.series >= self.limits.max_series {
                 self.refused_series += 1;
@@ -187,41 +215,15 @@ impl Store {
         };
         host.last_push = now;
         host.last_push_unix = now_unix;
-        let future = now_unix as i64 + 300;
-        let stored = match host.items.get_mut(it.key) {
-            Some(s) => {
-                if it.clock >= s.clock || s.clock > future {
-                    s.value = it.value;
-                    s.clock = it.clock;
-                    s.ns = it.ns;
-                    s.received = now;
-                    s.class = it.class;
-                    Some(&s.value)
-                } else {
-                    None
-                }
-            }
-            None => {
-                self.series += 1;
-                let s = host.items.entry(it.key.into()).or_insert(Sample {
-                    class: it.class,
-                    value: it.value,
-                    clock: it.clock,
-                    ns: it.ns,
-                    received: now,
-                });
-                Some(&s.value)
-            }
-        };
-        if let (Some(Value::Text(t)), Role::Label(dev, field), Some(i)) =
-            (stored, it.class.role, it.class.index)
-        {
-            let l = host.labels.entry((dev, i)).or_default();
-            match field {
-                LabelField::Name => l.name = Some(t.clone()),
-                LabelField::BusId => l.bus_id = Some(t.clone()),
-            }
-        }
+        self.series += 1;
+        let s = host.items.entry(it.key.into()).or_insert(Sample {
+            class: it.class,
+            value: it.value,
+            clock: it.clock,
+            ns: it.ns,
+            received: now,
+        });
+        set_label(&mut host.labels, s);
         Ok(())
     }
 

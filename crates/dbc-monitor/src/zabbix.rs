@@ -30,13 +30,18 @@ pub async fn read_frame<R: AsyncRead + Unpin>(
     limit: u64,
 ) -> Result<Vec<u8>, FrameError> {
     let mut head = [0u8; LARGE_HEADER_LEN];
-    let (first, rest) = head.split_at_mut(5);
-    fill(r, first).await?;
-    let hlen = frame::header_len(first)?;
-    let more = rest.get_mut(..hlen - 5).unwrap_or_default();
-    fill(r, more).await?;
+    // The standard header in one read; a large-packet header has 8 more bytes.
+    let (std_head, rest) = head.split_at_mut(frame::HEADER_LEN);
+    fill(r, std_head).await?;
+    let hlen = frame::header_len(std_head)?;
+    if hlen > frame::HEADER_LEN {
+        fill(r, rest).await?;
+    }
     let h = frame::parse_header(head.get(..hlen).unwrap_or_default(), limit)?;
-    let mut payload = Vec::new();
+    // Grown as bytes arrive beyond the first 64 KiB: a sender that only promises a large
+    // frame costs little.
+    let first = usize::try_from(h.data_len.min(64 * 1024)).unwrap_or(64 * 1024);
+    let mut payload = Vec::with_capacity(first);
     let got = r
         .take(h.data_len)
         .read_to_end(&mut payload)
