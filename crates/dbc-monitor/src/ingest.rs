@@ -351,12 +351,19 @@ fn json_str(raw: &str) -> Option<Cow<'_, str>> {
 /// Handles one request body and returns the reply body (node-safe, see [`crate::reply`]).
 pub(crate) fn handle(bridge: &Bridge, body: &[u8]) -> String {
     let started = Instant::now();
-    let fixed = repair_empty_values(body);
-    let req: Req<'_> = match serde_json::from_slice(&fixed) {
+    // Valid JSON never needs the repair, so it is only tried when parsing fails.
+    let fixed;
+    let req: Req<'_> = match serde_json::from_slice(body) {
         Ok(r) => r,
         Err(_) => {
-            bridge.count_request(RequestKind::InvalidJson);
-            return reply::failed("invalid JSON");
+            fixed = repair_empty_values(body);
+            match serde_json::from_slice(&fixed) {
+                Ok(r) => r,
+                Err(_) => {
+                    bridge.count_request(RequestKind::InvalidJson);
+                    return reply::failed("invalid JSON");
+                }
+            }
         }
     };
     let kind = match string_of(req.request).as_deref() {
