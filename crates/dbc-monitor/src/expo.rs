@@ -28,11 +28,33 @@ pub fn push_value(out: &mut String, v: f64) {
     if !v.is_finite() {
         out.push_str("NaN");
     } else if v.fract() == 0.0 && v.abs() < 1e15 {
-        let _ = write!(out, "{}", v as i64);
+        if v < 0.0 {
+            out.push('-');
+        }
+        push_u64(out, v.abs() as u64);
     } else if v.abs() >= 1e15 || v.abs() < 1e-6 {
         let _ = write!(out, "{v:e}");
     } else {
         let _ = write!(out, "{v}");
+    }
+}
+
+/// Appends `n` in decimal (the hot path of a scrape: most values are whole numbers).
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    for b in buf.get(i..).unwrap_or_default() {
+        out.push(char::from(*b));
     }
 }
 
@@ -93,7 +115,11 @@ pub(crate) fn render(bridge: &Bridge) -> String {
                 out.push_str(&id);
                 out.push('"');
                 if let (Some(idx), true) = (s.class.index, f.device != Device::None) {
-                    let _ = write!(out, ",{}=\"{idx}\"", f.device.label());
+                    out.push(',');
+                    out.push_str(f.device.label());
+                    out.push_str("=\"");
+                    push_u64(out, u64::from(idx));
+                    out.push('"');
                     if let Some(l) = h.labels.get(&(f.device, idx)) {
                         if let Some(n) = &l.name {
                             out.push_str(",name=\"");
@@ -280,11 +306,20 @@ mod tests {
     #[test]
     fn values_and_escaping() {
         let mut s = String::new();
-        for v in [16777216.0 * 1024.0, 5.14, 4523.987654321, 1e300, 0.0, 1e-9] {
+        for v in [
+            16777216.0 * 1024.0,
+            5.14,
+            4523.987654321,
+            1e300,
+            0.0,
+            1e-9,
+            -7.0,
+            10.0,
+        ] {
             push_value(&mut s, v);
             s.push(' ');
         }
-        assert_eq!(s, "17179869184 5.14 4523.987654321 1e300 0 1e-9 ");
+        assert_eq!(s, "17179869184 5.14 4523.987654321 1e300 0 1e-9 -7 10 ");
         let mut e = String::new();
         escape_label(&mut e, "a\"b\\c\nd");
         assert_eq!(e, r#"a\"b\\c\nd"#);
