@@ -26,11 +26,11 @@ pub struct SimArgs {
     /// How often each GPU node samples its VMs and itself and queues metrics for the monitor
     /// servers (Zabbix agent data; renters set servers with `POST /api/v1/monitor/set`, the
     /// world file sets a node's own `monitor_server`). Real node: 30s.
-    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "30s", value_parser = crate::monitor::parse_period)]
     pub monitor_interval: Duration,
     /// Pause between two connections to one monitor server (one request per connection).
     /// Real node: 10s.
-    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "10s", value_parser = crate::monitor::parse_period)]
     pub monitor_pacing: Duration,
 }
 

@@ -6,7 +6,8 @@ use clap::Parser;
 #[command(
     name = "dbc-sim",
     version,
-    about = "Local DBC client node + GPU node simulator"
+    about = "Local DBC client node + GPU node simulator",
+    after_help = "Examples:\n  dbc-sim --listen 127.0.0.1:5052\n  dbc-sim --config world.toml --monitor-interval 5s --monitor-pacing 1s   # push VM metrics (Zabbix) every 5 s to the servers set with /api/v1/monitor/set"
 )]
 struct Cli {
     #[command(flatten)]

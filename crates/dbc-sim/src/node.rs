@@ -1569,7 +1569,7 @@ impl NodeWorld {
         at: Instant,
     ) {
         if let Some(t) = self.tasks.get_mut(i) {
-            t.boots += u32::from(lv_final == Lv::Running);
+            t.boots = t.boots.wrapping_add(u32::from(lv_final == Lv::Running));
             t.status = status;
             t.lv = lv_now;
             t.pending = Some(Pending {

@@ -93,6 +93,22 @@ mod tests {
         assert_eq!(reply_body_len(&bad), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_reply_header_is_judged_without_panic_and_bounded(h in proptest::array::uniform13(proptest::num::u8::ANY)) {
+            if let Some(n) = reply_body_len(&h) {
+                proptest::prop_assert!((1..=MAX_REPLY_BODY).contains(&n));
+                proptest::prop_assert_eq!(&h[..4], MAGIC.as_slice());
+                proptest::prop_assert!(h[4] != 0 && h[5] != 0);
+            }
+        }
+
+        #[test]
+        fn any_reply_body_is_judged_without_panic(b in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let _ = reply_is_success(&b);
+        }
+    }
+
     #[test]
     fn success_needs_response_success() {
         assert!(reply_is_success(br#"{"response":"success","data":[]}"#));

@@ -83,7 +83,9 @@ pub(crate) fn push_f64(out: &mut String, v: f64) {
         out.push_str(".0");
     } else if kk > 0 && kk <= 21 {
         // 1234e-2 -> 12.34, then truncation to two decimals without trailing zeros.
-        let (int_part, frac) = digits.split_at(kk as usize);
+        let (int_part, frac) = digits
+            .split_at_checked(kk as usize)
+            .unwrap_or((&digits, ""));
         out.push_str(int_part);
         out.push('.');
         push_frac(out, frac);
@@ -100,7 +102,7 @@ pub(crate) fn push_f64(out: &mut String, v: f64) {
         out.push_str("0.0");
     } else {
         // Exponent form: 1e30, 1.234e33.
-        let (first, rest) = digits.split_at(1);
+        let (first, rest) = digits.split_at_checked(1).unwrap_or(("0", ""));
         out.push_str(first);
         if !rest.is_empty() {
             out.push('.');
@@ -198,6 +200,43 @@ mod tests {
             s,
             "[{\"host\":\"h\",\"key\":\"memory.usage\",\"value\":,\"clock\":1,\"ns\":2}"
         );
+    }
+
+    /// Reference: Rust's shortest decimal text, cut to two fraction digits.
+    fn reference(v: f64) -> String {
+        let t = format!("{}", v.abs());
+        let body = match t.split_once('.') {
+            None => format!("{t}.0"),
+            Some((i, f)) => {
+                let f = f.get(..2).unwrap_or(f).trim_end_matches('0');
+                format!("{i}.{}", if f.is_empty() { "0" } else { f })
+            }
+        };
+        if v < 0.0 {
+            format!("-{body}")
+        } else {
+            body
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn float_text_is_the_shortest_decimal_truncated(m in -1e3f64..1e3f64, e in -9i32..18) {
+            let v = m * 10f64.powi(e);
+            proptest::prop_assume!(v != 0.0 && v.abs() < 1e21);
+            proptest::prop_assert_eq!(d(v), reference(v));
+        }
+
+        #[test]
+        fn float_text_is_valid_json(bits in proptest::num::u64::ANY) {
+            let v = f64::from_bits(bits);
+            let t = d(v);
+            if v.is_finite() {
+                proptest::prop_assert!(serde_json::from_str::<f64>(&t).is_ok(), "{}", t);
+            } else {
+                proptest::prop_assert!(t.is_empty());
+            }
+        }
     }
 
     #[test]

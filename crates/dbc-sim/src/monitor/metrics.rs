@@ -550,3 +550,138 @@ impl VmState {
         v
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    const TASK: &str = "7T13qNLVRXZvjSESL2A24F";
+
+    fn vm(state: &'static str, boots: u32, cpus: u32, gpus: Vec<u32>) -> VmView {
+        VmView {
+            id: TASK.into(),
+            owner: "owner".into(),
+            status: "running",
+            state,
+            cpu_cores: cpus,
+            mem_gib: 16,
+            gpus,
+            disks: vec![("vda".into(), 350), ("vdb".into(), 100)],
+            boots,
+        }
+    }
+
+    /// Samples 30 s apart (simulated time) of the VMs given per step.
+    fn run(quirks: bool, steps: &[VmView]) -> Vec<Value> {
+        let mut st = VmState::new(1, TASK);
+        let t0 = Instant::now();
+        let mut vnet = 0;
+        steps
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let ctx = Ctx {
+                    now: t0 + Duration::from_secs(30 * i as u64),
+                    interval: Duration::from_secs(30),
+                    quirks,
+                    version: "0.4.1.8",
+                };
+                serde_json::from_str(&st.sample(v, ctx, &mut vnet).json).unwrap()
+            })
+            .collect()
+    }
+
+    fn val(msg: &Value, key: &str) -> Value {
+        msg["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["key"] == key)
+            .map(|i| i["value"].clone())
+            .unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn busy_vm_cpu_usage_is_a_percentage_without_quirks_and_overflows_with_them() {
+        // 32 vCPUs busy at least 2.4 % each: > 21.5 s of CPU time per 30 s.
+        let steps: Vec<VmView> = (0..20).map(|_| vm("running", 0, 32, vec![])).collect();
+        let plain = run(false, &steps);
+        assert_eq!(val(&plain[0], "dom.cpuUsage").as_f64(), Some(0.0));
+        for m in &plain[1..] {
+            let u = val(m, "dom.cpuUsage").as_f64().unwrap();
+            assert!(u > 0.0 && u <= 100.0, "{u}");
+        }
+        // The node's `100 * cpu_diff` (int, µs) wraps: values are wrong, some negative.
+        let quirky = run(true, &steps);
+        let mut negative = 0;
+        for (q, p) in quirky[1..].iter().zip(&plain[1..]) {
+            let (u, ok) = (
+                val(q, "dom.cpuUsage").as_f64().unwrap(),
+                val(p, "dom.cpuUsage"),
+            );
+            assert_ne!(Some(u), ok.as_f64(), "int overflow expected");
+            negative += usize::from(u < 0.0);
+        }
+        assert!(
+            negative > 0,
+            "no negative dom.cpuUsage in 19 overflowing samples"
+        );
+    }
+
+    #[test]
+    fn restart_resets_counters_and_speeds_go_negative_only_with_quirks() {
+        let steps = vec![
+            vm("running", 0, 4, vec![]),
+            vm("running", 0, 4, vec![]),
+            vm("running", 1, 4, vec![]),
+        ];
+        let plain = run(false, &steps);
+        let c1 = val(&plain[1], "disk.0.rd_bytes").as_u64().unwrap();
+        let c2 = val(&plain[2], "disk.0.rd_bytes").as_u64().unwrap();
+        assert!(c2 < c1, "counter did not reset: {c1} -> {c2}");
+        assert_eq!(val(&plain[2], "disk.0.rd_speed").as_f64(), Some(0.0));
+        assert_eq!(val(&plain[2], "dom.cpuUsage").as_f64(), Some(0.0));
+        assert_ne!(val(&plain[1], "net.0.name"), val(&plain[2], "net.0.name"));
+        let quirky = run(true, &steps);
+        assert!(val(&quirky[2], "disk.0.rd_speed").as_f64().unwrap() < 0.0);
+    }
+
+    #[test]
+    fn gpus_are_in_bus_id_order_and_only_while_running() {
+        let steps = vec![
+            vm("running", 0, 4, vec![10, 2]),
+            vm("shut_off", 0, 4, vec![10, 2]),
+        ];
+        let m = run(false, &steps);
+        assert_eq!(val(&m[0], "gpu.0.busId"), "00000000:03:00.0");
+        assert_eq!(val(&m[0], "gpu.1.busId"), "00000000:0B:00.0");
+        assert_eq!(val(&m[0], "gpu.count"), 2);
+        assert_eq!(val(&m[1], "gpu.count"), 0);
+        assert_eq!(val(&m[1], "gpu.0.busId"), Value::Null);
+        assert_eq!(val(&m[1], "gpu.cudaVersion"), Value::Null);
+    }
+
+    #[test]
+    fn zero_memory_vm_writes_the_invalid_nan_json_only_with_quirks() {
+        let mut v = vm("running", 0, 4, vec![]);
+        v.mem_gib = 0;
+        let steps = vec![v.clone(), v];
+        let mut st = VmState::new(1, TASK);
+        let mut vnet = 0;
+        let t0 = Instant::now();
+        let mut last = String::new();
+        for (i, s) in steps.iter().enumerate() {
+            let ctx = Ctx {
+                now: t0 + Duration::from_secs(30 * i as u64),
+                interval: Duration::from_secs(30),
+                quirks: true,
+                version: "0.4.1.8",
+            };
+            last = st.sample(s, ctx, &mut vnet).json;
+        }
+        assert!(last.contains("\"key\":\"memory.usage\",\"value\":,\"clock\""));
+        assert_eq!(val(&run(false, &steps)[1], "memory.usage"), 0.0);
+    }
+}

@@ -86,7 +86,7 @@ pub struct MonitorStats {
     pub active_checks_sent: u64,
     /// `active checks` answered with success.
     pub active_checks_ok: u64,
-    /// `agent data` requests written.
+    /// `agent data` messages taken from a queue and sent (never retried).
     pub data_sent: u64,
     /// `agent data` answered with success.
     pub data_ok: u64,
@@ -187,6 +187,15 @@ impl Hub {
     }
 }
 
+/// Parse a monitor period flag (`30s`, `500ms`); zero is refused.
+pub(crate) fn parse_period(s: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(s) {
+        Ok(d) if d.is_zero() => Err("must be greater than zero (e.g. 30s, 500ms)".into()),
+        Ok(d) => Ok(d),
+        Err(e) => Err(format!("{e} (e.g. 30s, 500ms)")),
+    }
+}
+
 /// Check a `HOST:PORT` monitor server setting as the node does (exactly two parts on `:`).
 fn check_server(node: usize, what: &str, v: &Option<String>) -> Result<(), SimError> {
     match v {
@@ -217,7 +226,7 @@ pub(crate) fn start(
     ] {
         if d.is_zero() {
             return Err(SimError::Config(format!(
-                "monitor {name} must be greater than zero (e.g. 30s, 500ms)"
+                "monitor {name} must be greater than zero (e.g. 30s, 500ms; builder or --monitor-* flag)"
             )));
         }
     }

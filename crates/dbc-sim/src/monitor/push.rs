@@ -153,7 +153,10 @@ async fn round(hub: &Hub, dest: &Dest, wants: &mut HashMap<Arc<str>, Instant>) {
             }
         }
         (Kind::AgentData, Some(true)) => bump(&c.data_ok),
-        (_, _) => bump(&c.failed_exchanges),
+        (_, _) => {
+            tracing::debug!(server = %dest.addr, host = %head.host, ?kind, "metrics push: exchange failed");
+            bump(&c.failed_exchanges);
+        }
     }
 }
 

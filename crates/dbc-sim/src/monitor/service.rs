@@ -127,9 +127,11 @@ fn enqueue(hub: &Arc<Hub>, addr: &str, msg: Msg, used: &mut HashSet<String>) {
             }
             None => {
                 if dests.len() >= MAX_DESTINATIONS {
+                    tracing::warn!(server = %addr, "metrics push: too many monitor servers; message dropped");
                     bump(&c.dropped_no_sender);
                     return;
                 }
+                tracing::info!(server = %addr, "metrics push: new monitor server");
                 let d = Arc::new(Dest::new(addr.to_string()));
                 dests.insert(addr.to_string(), d.clone());
                 tokio::spawn(push::run(hub.clone(), d.clone()));
