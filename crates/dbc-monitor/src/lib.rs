@@ -40,6 +40,7 @@ pub mod jsonfix;
 pub mod keys;
 pub mod latest;
 pub mod reply;
+mod request;
 pub mod sample;
 mod server;
 pub mod store;
