@@ -297,6 +297,41 @@ mod tests {
     }
 
     #[test]
+    fn keys_not_pushed_for_the_ttl_go_with_their_labels() {
+        let mut s = Store::new(StoreLimits {
+            max_series: 100,
+            ttl: Duration::from_secs(10),
+        });
+        let t0 = Instant::now();
+        let name = Incoming {
+            host: "t1",
+            key: "net.0.name",
+            class: classify("net.0.name", Scope::Vm).unwrap(),
+            value: Value::Text("vnet0".into()),
+            clock: 1,
+            ns: 0,
+        };
+        s.put(name, t0, 0.0).unwrap();
+        s.put(item("t1", "net.0.rx_bytes", 5.0, 1), t0, 0.0)
+            .unwrap();
+        s.put(item("t1", "dom.cpuUsage", 1.0, 1), t0, 0.0).unwrap();
+        assert_eq!(s.host("t1").unwrap().labels.len(), 1);
+        // the VM stopped: only dom.* keeps coming
+        let later = t0 + Duration::from_secs(8);
+        s.put(item("t1", "dom.cpuUsage", 2.0, 2), later, 0.0)
+            .unwrap();
+        s.evict_expired(t0 + Duration::from_secs(12));
+        let h = s.host("t1").unwrap();
+        assert_eq!(
+            h.items.keys().map(|k| &**k).collect::<Vec<_>>(),
+            ["dom.cpuUsage"]
+        );
+        assert!(h.labels.is_empty());
+        assert_eq!(s.series(), 1);
+        assert_eq!(s.evicted_hosts(), 0);
+    }
+
+    #[test]
     fn series_limit_and_ttl() {
         let mut s = Store::new(StoreLimits {
             max_series: 2,
