@@ -133,7 +133,7 @@ fn judge(mut f: Value) -> Value {
     f
 }
 
-fn skipped(name: &str, why: impl Into<String>) -> Value {
+pub(crate) fn skipped(name: &str, why: impl Into<String>) -> Value {
     let why = why.into();
     eprintln!("xtask bench: {name} skipped: {why}");
     json!({"name": name, "skipped": why})
@@ -141,7 +141,7 @@ fn skipped(name: &str, why: impl Into<String>) -> Value {
 
 /// Runs `cargo bench -p <pkg> --bench <bench>` with `env`, echoing its output, and returns the
 /// parsed `BENCH {json}` lines (or the reason it failed).
-fn cargo_bench(
+pub(crate) fn cargo_bench(
     pkg: &str,
     bench: &str,
     env: &[(&str, String)],
@@ -758,6 +758,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     figures.extend(cli_figures(&target, &out_dir, quick));
     figures.extend(crate::bench_fleet::figures(quick));
+    figures.extend(crate::bench_monitor::figures(quick));
 
     let mut figures: Vec<Value> = figures.into_iter().map(judge).collect();
     figures.sort_by_key(|f| {

@@ -76,6 +76,16 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         "dbc-transport",
         &["dbc-types", "dbc-sign", "sp-core", "schnorrkel"],
     ),
+    (
+        "dbc-monitor",
+        &[
+            "dbc-api",
+            "dbc-sim",
+            "dbc-types",
+            "dbc-sign",
+            "dbc-transport",
+        ],
+    ),
 ];
 
 /// Checks the layering with `cargo tree -e normal`.

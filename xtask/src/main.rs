@@ -5,6 +5,7 @@
 
 mod bench;
 mod bench_fleet;
+mod bench_monitor;
 mod codegen;
 mod lint;
 mod man;

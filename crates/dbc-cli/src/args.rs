@@ -188,8 +188,11 @@ pub enum Command {
         after_help = "Examples:\n  dbc lan list $NODE\n  dbc lan create $NODE --name mylan01 --cidr 10.10.0.0/24"
     )]
     Lan(LanCmd),
-    /// Monitor servers of your VMs on a node
-    #[command(subcommand, after_help = "Examples:\n  dbc monitor list $NODE")]
+    /// Monitor servers of your VMs on a node; `serve` turns their pushes into Prometheus metrics
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  dbc monitor list $NODE\n  dbc monitor serve --listen 0.0.0.0:10051 --metrics 127.0.0.1:9109\n  dbc monitor add $NODE 203.0.113.7:10051\n  dbc monitor watch"
+    )]
     Monitor(MonitorCmd),
     /// Peers of the client node
     #[command(subcommand, after_help = "Examples:\n  dbc peers active")]
@@ -888,6 +891,9 @@ pub enum MonitorCmd {
         #[arg(long, value_name = "HOST:PORT")]
         server: Vec<String>,
     },
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    Bridge(crate::commands::monitor::BridgeCmd),
 }
 
 /// `dbc peers …`

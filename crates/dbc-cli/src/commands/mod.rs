@@ -4,6 +4,7 @@ pub mod completion;
 pub mod config_cmd;
 pub mod fleet;
 pub mod keys;
+pub mod monitor;
 pub mod node;
 pub mod resources;
 pub mod sim;

@@ -297,6 +297,7 @@ pub async fn monitor(ctx: &Ctx, cmd: MonitorCmd) -> CliResult {
             )
             .await
         }
+        MonitorCmd::Bridge(b) => super::monitor::run(ctx, b).await,
     }
 }
 
