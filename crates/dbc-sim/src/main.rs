@@ -6,7 +6,8 @@ use clap::Parser;
 #[command(
     name = "dbc-sim",
     version,
-    about = "Local DBC client node + GPU node simulator"
+    about = "Local DBC client node + GPU node simulator",
+    after_help = "Examples:\n  dbc-sim --listen 127.0.0.1:0\n  dbc-sim --fault tasks.create=reply-lost   # creates, then answers `create task timeout`\n  dbc-sim --fault 'tasks.list@1=latency:2s' --fault '*=oversized:128KiB'\n  dbc-sim --create-delay 2s..10s --create-failure 0.2 --time-scale 0.01"
 )]
 struct Cli {
     #[command(flatten)]
