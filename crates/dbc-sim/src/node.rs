@@ -1933,8 +1933,24 @@ impl NodeWorld {
     fn node_info(&self, _server: Option<&[String]>) -> String {
         let c = &self.cfg;
         if c.kind == NodeKind::BareMetalServer {
+            // §7.6.2: os as registered, DeepLink id with the password masked when set.
+            let os = self
+                .bm_self
+                .as_ref()
+                .map_or("Ubuntu 22.04.4 LTS", |b| b.os.as_str());
+            let deeplink = match self
+                .bm_self
+                .as_ref()
+                .and_then(|b| b.dl_id.as_deref().map(|id| (id, b)))
+            {
+                Some((id, b)) => format!(
+                    ",\"deeplink\":{{\"device_id\":\"{id}\",\"device_password\":\"{}\"}}",
+                    stars(b.dl_pw.as_deref().unwrap_or(""))
+                ),
+                None => String::new(),
+            };
             return Reply::node_ok_raw(&format!(
-                "{{\"version\":\"{}\",\"node_type\":\"2\",\"ip\":\"{}\",\"os\":\"Ubuntu 22.04.4 LTS\"}}",
+                "{{\"version\":\"{}\",\"node_type\":\"2\",\"ip\":\"{}\",\"os\":\"{os}\"{deeplink}}}",
                 c.version, c.public_ip
             ));
         }
