@@ -35,6 +35,7 @@ pub mod config;
 mod crypto;
 mod envelope;
 mod faults;
+mod libevent;
 mod lifecycle;
 mod node;
 mod server;

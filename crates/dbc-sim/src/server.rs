@@ -9,7 +9,6 @@ use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -278,7 +277,8 @@ async fn tasks(sh: &Shared, segs: &[&str], rem: &str, body: &[u8]) -> Reply {
                     .as_deref()
                     .and_then(|p| sh.index.get(p))
                     .and_then(|&i| sh.nodes.get(i))
-                    .map(|n| n.version.as_str());
+                    .map(|n| n.version.as_str())
+                    .filter(|v| !v.is_empty());
                 if let Some(v) = version {
                     if let Ok(text) = serde_json::to_string(&env.additional) {
                         // DEFECT (spec §7.2.3, §12): any string value equal to "ubuntu"/"win" is rewritten.
@@ -647,7 +647,14 @@ async fn mining_nodes(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
                     .map(|n| {
                         format!(
                             "{{\"node_id\":\"{}\",\"name\":\"{}\",\"version\":\"{}\"}}",
-                            n.id, n.name, n.version
+                            n.id,
+                            n.name,
+                            // §7.6.1: "N/A" when the node announced no version.
+                            if n.version.is_empty() {
+                                "N/A"
+                            } else {
+                                &n.version
+                            }
                         )
                     })
                     .collect();
@@ -867,7 +874,14 @@ async fn bare_metal(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
                     .map(|n| {
                         format!(
                             "{{\"node_id\":\"{}\",\"name\":\"{}\",\"version\":\"{}\"}}",
-                            n.id, n.name, n.version
+                            n.id,
+                            n.name,
+                            // §7.6.1: "N/A" when the node announced no version.
+                            if n.version.is_empty() {
+                                "N/A"
+                            } else {
+                                &n.version
+                            }
                         )
                     })
                     .collect();
@@ -936,7 +950,7 @@ async fn rent_orders(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
 pub(crate) async fn serve(
     sh: Arc<Shared>,
     req: http::Request<Incoming>,
-) -> Result<http::Response<SimBody>, Infallible> {
+) -> Result<http::Response<SimBody>, crate::libevent::Dropped> {
     sh.requests.fetch_add(1, Ordering::Relaxed);
     let (parts, body) = req.into_parts();
     let uri = parts
@@ -944,46 +958,24 @@ pub(crate) async fn serve(
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| parts.uri.to_string());
-    let collected =
-        match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await {
-            Ok(r) => r,
-            Err(_) => {
-                let mut resp = render(Reply::http(
-                    408,
-                    -25,
-                    "http request body was not received within 30 s",
-                ));
-                resp.headers_mut().insert(
-                    http::header::CONNECTION,
-                    http::HeaderValue::from_static("close"),
-                );
-                return Ok(resp);
-            }
-        };
+    // Over-limit and slow bodies get what libevent does, not a DBC reply (libevent.rs).
+    let collected = tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY).collect())
+        .await
+        .map_err(|_| crate::libevent::Dropped("request body not received within 30 s"))?;
     let body = match collected {
         Ok(c) => c.to_bytes(),
-        Err(e) => {
+        Err(e)
             if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some()
-            {
-                let mut resp = render(Reply::http(
-                    413,
-                    -25,
-                    "http request body is too large (max 33554432 bytes)",
-                ));
-                resp.headers_mut().insert(
-                    http::header::CONNECTION,
-                    http::HeaderValue::from_static("close"),
-                );
-                return Ok(resp);
-            }
-            let mut resp = render(Reply::params("http request body could not be read"));
+                .is_some() =>
+        {
+            let mut resp = render(crate::libevent::entity_too_large());
             resp.headers_mut().insert(
                 http::header::CONNECTION,
                 http::HeaderValue::from_static("close"),
             );
             return Ok(resp);
         }
+        Err(_) => return Err(crate::libevent::Dropped("request body could not be read")),
     };
     let reply = route(&sh, &parts.method, &uri, &body).await;
     tracing::debug!(method = %parts.method, uri = %uri, "request");
