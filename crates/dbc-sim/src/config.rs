@@ -151,8 +151,10 @@ pub struct NodeConfig {
     pub mem_gib: u64,
     /// `/data` size (GiB).
     pub data_disk_gib: u64,
-    /// Base images present in `/data`.
+    /// Base images present in `/data` (no backing file).
     pub images: Vec<String>,
+    /// Overlay images in `/data` (qcow2 files with a backing file, e.g. snapshots).
+    pub overlays: Vec<OverlayImage>,
     /// Host public IP.
     pub public_ip: String,
     /// libvirt major version (≥ 8 → VNC password = first 8 chars).
@@ -205,6 +207,17 @@ impl NodeFaultConfig {
             (kind, _, _) => kind.parse()?,
         })
     }
+}
+
+/// An overlay image in a node's `/data` (spec §7.3): listed only when the image server given
+/// to the list also has it; creating a VM from it needs its whole backing chain in `/data`
+/// (else `image backfile not exist: /data/<file>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverlayImage {
+    /// File name under `/data`.
+    pub name: String,
+    /// Backing file name under `/data` (a base image or another overlay); it may be missing.
+    pub backing: String,
 }
 
 /// A committee member's verification windows (spec §5.6).
@@ -284,6 +297,7 @@ impl Default for NodeConfig {
             mem_gib: 256,
             data_disk_gib: 4096,
             images: vec!["ubuntu.qcow2".into(), "windows.qcow2".into()],
+            overlays: Vec::new(),
             public_ip: "198.51.100.142".into(),
             libvirt_major: 8,
             bare_metal: None,

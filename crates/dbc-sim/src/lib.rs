@@ -44,7 +44,7 @@ mod wire;
 pub use clock::{BLOCK_SECS, VERIFY_WINDOW_BLOCKS};
 pub use config::{
     BareMetalConfig, ChainConfig, ImageServerConfig, MachineState, NodeConfig, NodeFaultConfig,
-    NodeKind, RentOrderConfig, Renter, SimConfig, VerifyTime,
+    NodeKind, OverlayImage, RentOrderConfig, Renter, SimConfig, VerifyTime,
 };
 pub use dbc_types::NodeId;
 pub use faults::{Fault, FaultKind, FaultSpec, NodeSel, KIND_NAMES, MAX_OVERSIZED};

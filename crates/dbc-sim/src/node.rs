@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 mod chain;
 mod create;
+mod overlay;
 mod vmstate;
 
 /// Capacity of the per-node replay store (§5.3).
@@ -1583,7 +1584,6 @@ impl NodeWorld {
             .filter(|t| t.lv == Lv::Running)
             .map(|t| t.image.as_str())
             .collect();
-        let _ = server;
         // DEFECT (spec §7.3, §12): the GPU-node image list uses the key "image_name:".
         let key = if colon_key {
             "image_name:"
@@ -1592,11 +1592,17 @@ impl NodeWorld {
         };
         let mut s = String::from("[");
         let mut first = true;
-        for im in self.images.iter().filter(|n| {
-            !n.contains("data")
-                && !excluded.contains(n.as_str())
-                && (!colon_key || !in_use.contains(n.as_str()))
-        }) {
+        // Base images, then overlays the given image server also has (§7.3).
+        for im in self
+            .images
+            .iter()
+            .chain(self.overlays_on(server))
+            .filter(|n| {
+                !n.contains("data")
+                    && !excluded.contains(n.as_str())
+                    && (!colon_key || !in_use.contains(n.as_str()))
+            })
+        {
             if !first {
                 s.push(',');
             }
@@ -1930,7 +1936,7 @@ impl NodeWorld {
 
     // ---------------------------------------------------------------- node info, orders
 
-    fn node_info(&self, _server: Option<&[String]>) -> String {
+    fn node_info(&self, server: Option<&[String]>) -> String {
         let c = &self.cfg;
         if c.kind == NodeKind::BareMetalServer {
             // §7.6.2: os as registered, DeepLink id with the password masked when set.
@@ -1984,7 +1990,7 @@ impl NodeWorld {
             let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
             format!("{s}%")
         };
-        let images = self.images_list(None, None, false);
+        let images = self.images_list(server, None, false);
         Reply::node_ok_raw(&format!(
             "{{\"version\":\"{}\",\"node_type\":\"1\",\"ip\":\"{}\",\"os\":\"Ubuntu 20.04.6 LTS (Focal Fossa) 5.4.0-150-generic\",\
 \"cpu\":{{\"type\":\"Intel(R) Xeon(R) Gold 6248R CPU @ 3.00GHz\",\"hz\":\"3000MHz\",\"cores\":\"{}\",\"used_usage\":\"{}\",\"physical_cpus\":\"2\"}},\

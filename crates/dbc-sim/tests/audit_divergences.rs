@@ -118,3 +118,71 @@ async fn a_node_without_a_version_gets_no_os_rewrite() {
     assert_eq!(v, ["N/A"]);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn image_lists_honour_the_image_server_and_create_checks_backing_files() {
+    let cfg = dbc_sim::SimConfig::from_toml_str(&format!(
+        r#"
+[[image_servers]]
+id = "imgsrv1"
+images = ["ubuntu.qcow2", "snap1.qcow2", "orphan.qcow2"]
+
+[[nodes]]
+state = "rented"
+renter = {{ wallet = "{ALICE}" }}
+images = ["ubuntu.qcow2"]
+overlays = [{{ name = "snap1.qcow2", backing = "ubuntu.qcow2" }},
+            {{ name = "orphan.qcow2", backing = "gone.qcow2" }},
+            {{ name = "local-only.qcow2", backing = "ubuntu.qcow2" }}]
+"#
+    ))
+    .unwrap();
+    let sim = dbc_sim::Simulator::builder()
+        .config(cfg)
+        .create_delay(Duration::from_millis(20))
+        .start()
+        .await
+        .unwrap();
+    let h = Http::new(&sim.url());
+    let node = sim.rented_node().to_string();
+    let names = |v: serde_json::Value, key: &str| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i[key].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Without an image server only base images are listed.
+    let r = h
+        .post(
+            "/api/v1/images",
+            &json!({"peer_nodes_list": [node], "additional": {}}),
+        )
+        .await
+        .ok();
+    assert_eq!(names(r, "image_name:"), ["ubuntu.qcow2"]);
+    // With one, overlays it also has are listed too.
+    let with_server = json!({"peer_nodes_list": [node], "additional": {"image_server": "imgsrv1"}});
+    let r = h.post("/api/v1/images", &with_server).await.ok();
+    assert_eq!(
+        names(r, "image_name:"),
+        ["ubuntu.qcow2", "snap1.qcow2", "orphan.qcow2"]
+    );
+    // Machine info lists the same set under the correct key.
+    let info = h.post("/api/v1/mining_nodes", &with_server).await.ok();
+    assert_eq!(names(info["images"].clone(), "image_name").len(), 3);
+    // Create from an overlay whose backing file is gone.
+    let mut p = create_params(20600, 5960);
+    p["image_name"] = json!("orphan.qcow2");
+    h.post(
+        "/api/v1/tasks/start",
+        &wallet_env("//Alice", &node, p.clone()),
+    )
+    .await
+    .assert_node(1, "image backfile not exist: /data/gone.qcow2");
+    p["image_name"] = json!("snap1.qcow2");
+    h.post("/api/v1/tasks/start", &wallet_env("//Alice", &node, p))
+        .await
+        .ok();
+    sim.shutdown().await;
+}

@@ -120,13 +120,19 @@ impl NodeWorld {
         if !image.ends_with(".qcow2") {
             return e1("'image_name' extension name is invalid");
         }
-        if !self.images.contains(&image) {
+        if !self.image_exists(&image) {
             return e1(&format!("'image_name' is not exist (path:/data/{image})"));
         }
         if self.downloads.contains_key(&image) || self.uploads.contains_key(&image) {
             return e1(&format!(
                 "'image_name':{image} in downloading or uploading, please try again later"
             ));
+        }
+        if !pxe {
+            let missing = self.missing_backing_files(&image);
+            if !missing.is_empty() {
+                return e1(&format!("image backfile not exist: {}", missing.join(",")));
+            }
         }
         let public_ip = add_str(add, "public_ip").unwrap_or_default();
         if !public_ip.is_empty() {
