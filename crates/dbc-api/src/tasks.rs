@@ -158,8 +158,8 @@ fn ports_match(spec: &CreateVm, d: &TaskDetails) -> bool {
         return false;
     }
     match spec.operation_system.unwrap_or_default() {
-        OsFamily::Linux => spec.ssh_port.is_none() || d.ssh_port == spec.ssh_port,
-        OsFamily::Windows => spec.rdp_port.is_none() || d.rdp_port == spec.rdp_port,
+        OsFamily::Linux => spec.ssh_port.is_none() || d.ssh_port == spec.ssh_port.map(u64::from),
+        OsFamily::Windows => spec.rdp_port.is_none() || d.rdp_port == spec.rdp_port.map(u64::from),
     }
 }
 

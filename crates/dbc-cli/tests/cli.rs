@@ -1643,3 +1643,22 @@ fn create_with_lost_reply_finds_the_vm_and_exits_0() {
         "exactly the reconciled VM, no second one"
     );
 }
+
+/// `dbc sim serve --help` lists the simulator's fault, timing and clock flags with examples.
+#[test]
+fn sim_serve_help_lists_the_fault_flags_with_examples() {
+    let home = tempfile::tempdir().unwrap();
+    let o = ok(dbc(home.path()).args(["sim", "serve", "--help"]));
+    for needle in [
+        "--fault <ROUTE[@NODE]=KIND[:ARG]>",
+        "--fault tasks.create=reply-lost",
+        "reply-lost",
+        "never-answer",
+        "--create-delay",
+        "--create-failure",
+        "--retry-later-when-busy",
+        "--time-scale",
+    ] {
+        assert!(o.stdout.contains(needle), "lacks {needle:?}:\n{}", o.stdout);
+    }
+}

@@ -186,3 +186,32 @@ overlays = [{{ name = "snap1.qcow2", backing = "ubuntu.qcow2" }},
         .ok();
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn details_with_a_port_above_65535_decode_as_given() {
+    let sim = start_sim(20).await;
+    let h = Http::new(&sim.url());
+    let node = sim.rented_node().to_string();
+    // The node accepts any digit string as ssh_port (§8.5) and stores it as given.
+    let id = h
+        .post(
+            "/api/v1/tasks/start",
+            &wallet_env("//Alice", &node, create_params(70000, 5970)),
+        )
+        .await
+        .ok()["task_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = h
+        .post(
+            &format!("/api/v1/tasks/{id}"),
+            &wallet_env("//Alice", &node, json!({})),
+        )
+        .await;
+    assert_eq!(r.msg()["ssh_port"], "70000");
+    let d: dbc_types::models::TaskDetails = serde_json::from_value(r.msg()).unwrap();
+    assert_eq!(d.ssh_port, Some(70000));
+    assert!(d.login_line().contains("-p 70000"), "{}", d.login_line());
+    sim.shutdown().await;
+}
