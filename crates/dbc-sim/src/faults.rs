@@ -262,11 +262,16 @@ impl FaultSpec {
     /// Resolves the node against the world's node ids (in world order).
     ///
     /// # Errors
-    /// [`SimError::Config`] when the index is past the last node.
+    /// [`SimError::Config`] when the index is past the last node or the id is not in the world.
     pub fn resolve(&self, node_ids: &[NodeId]) -> Result<Fault, SimError> {
         let node = match &self.node {
             None => None,
-            Some(NodeSel::Id(id)) => Some(id.clone()),
+            Some(NodeSel::Id(id)) if node_ids.contains(id) => Some(id.clone()),
+            Some(NodeSel::Id(id)) => {
+                return Err(SimError::Config(format!(
+                    "fault {self}: the world has no node {id} (see the node ids in the ready line, or use an index like @0)"
+                )))
+            }
             Some(NodeSel::Index(i)) => Some(node_ids.get(*i).cloned().ok_or_else(|| {
                 SimError::Config(format!(
                     "fault {self}: the world has {} node(s), there is no node {i}",
@@ -530,5 +535,12 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("no node 3"));
+        let other = "b".repeat(64);
+        let f: FaultSpec = format!("tasks.list@{other}=hang").parse().unwrap();
+        assert!(f
+            .resolve(&ids)
+            .unwrap_err()
+            .to_string()
+            .contains("has no node"));
     }
 }
