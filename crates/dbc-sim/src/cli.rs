@@ -26,6 +26,10 @@ pub struct SimArgs {
     /// Example: `--create-failure 0.2` (one creation in five fails).
     #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
     pub create_failure: f64,
+    /// Share of creations (0–1) whose login password cannot be set: the VM runs with
+    /// `user_name` and `login_password` `N/A`.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub login_failure: f64,
     /// Answer `-3 create task failed, please try again in a minute` to a create while another
     /// VM on the same node is still `creating`.
     #[arg(long)]
@@ -95,6 +99,7 @@ pub async fn run(args: SimArgs) -> Result<(), SimError> {
             max: create_max,
             failure_share: args.create_failure,
             retry_later_when_busy: args.retry_later_when_busy,
+            login_failure_share: args.login_failure,
         })
         .node_timeout(args.node_timeout)
         .config(config);

@@ -127,6 +127,9 @@ pub struct CreateTiming {
     /// Answer `-3 "create task failed, please try again in a minute"` to a create while
     /// another VM on the same node is still `creating` (the node's lifecycle worker is busy).
     pub retry_later_when_busy: bool,
+    /// Share of successful creations (0.0–1.0) whose login password the guest agent could
+    /// not set: the VM runs, `user_name` and `login_password` read `N/A` (spec §8.6).
+    pub login_failure_share: f64,
 }
 
 impl Default for CreateTiming {
@@ -135,6 +138,7 @@ impl Default for CreateTiming {
             max: None,
             failure_share: 0.0,
             retry_later_when_busy: false,
+            login_failure_share: 0.0,
         }
     }
 }
@@ -146,6 +150,12 @@ impl CreateTiming {
             return Err(SimError::Config(format!(
                 "the create failure share must be between 0 and 1 (got {})",
                 self.failure_share
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.login_failure_share) {
+            return Err(SimError::Config(format!(
+                "the login failure share must be between 0 and 1 (got {})",
+                self.login_failure_share
             )));
         }
         if let Some(max) = self.max {

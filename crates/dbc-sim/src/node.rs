@@ -216,6 +216,8 @@ pub(crate) struct Task {
     mac: String,
     events: Vec<String>,
     snapshots: Vec<Snapshot>,
+    /// Setting the login password will fail when the creation finishes (user and password `N/A`).
+    login_fails: bool,
 }
 
 impl std::fmt::Debug for Task {
@@ -247,6 +249,12 @@ impl Task {
                 self.pending = None;
                 self.status = p.status;
                 self.lv = p.lv;
+                if self.login_fails && p.status == "running" {
+                    // §8.6: the guest agent could not set the password; the VM still runs.
+                    self.login_fails = false;
+                    "N/A".clone_into(&mut self.user_name);
+                    "N/A".clone_into(&mut self.password);
+                }
                 self.events.push(format!(
                     "{} INFO  task {} is {}",
                     fmt_time(SystemTime::now()),

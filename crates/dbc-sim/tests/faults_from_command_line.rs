@@ -25,6 +25,7 @@ fn help_lists_the_fault_flags_with_examples() {
         "2s..5s",
         "--create-failure",
         "--retry-later-when-busy",
+        "--login-failure",
     ] {
         assert!(help.contains(needle), "help lacks {needle:?}:\n{help}");
     }

@@ -270,3 +270,38 @@ async fn libvirt_states_decide_what_each_operation_admits() {
     assert!("melted".parse::<LibvirtState>().is_err());
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_password_that_cannot_be_set_reads_na_and_passwd_repairs_it() {
+    let sim = sim_with(
+        CreateTiming {
+            login_failure_share: 1.0,
+            ..CreateTiming::default()
+        },
+        30,
+    )
+    .await;
+    let h = Http::new(&sim.url());
+    let node = sim.rented_node().to_string();
+    let sid = session_of(&h, "//Alice", &node).await;
+    let env = |add: Value| session_env("//Alice", &node, &sid, add);
+    let id = create(&h, &node, 20440, 5945).await;
+    assert_eq!(details(&h, &node, &sid, &id).await["user_name"], "dbc");
+    let d = wait_status(&h, || env(json!({})), &id, "running").await;
+    assert_eq!(
+        (d["user_name"].as_str(), d["login_password"].as_str()),
+        (Some("N/A"), Some("N/A"))
+    );
+    h.post(
+        &format!("/api/v1/tasks/passwd/{id}"),
+        &env(json!({"username": "dbc", "password": "N3wPassw0rd"})),
+    )
+    .await
+    .assert_node(0, "ok");
+    let d = details(&h, &node, &sid, &id).await;
+    assert_eq!(
+        (d["user_name"].as_str(), d["login_password"].as_str()),
+        (Some("dbc"), Some("N3wPassw0rd"))
+    );
+    sim.shutdown().await;
+}

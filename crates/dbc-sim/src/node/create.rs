@@ -344,6 +344,9 @@ impl NodeWorld {
         }
         let mac = self.gen_mac();
         let (took, final_status, final_lv) = self.creation_outcome();
+        let login_share = self.delays.timing.login_failure_share;
+        let login_fails =
+            final_status == "running" && login_share > 0.0 && self.rng.gen::<f64>() < login_share;
         let user = if windows { "Administrator" } else { "dbc" };
         let events = vec![format!(
             "{stamp}.000 INFO  create task {task_id} image:{image} cpu:{cpu} mem:{mem}G gpu:{} vnc_port:{vnc_port}",
@@ -386,6 +389,7 @@ impl NodeWorld {
             mac,
             events,
             snapshots: Vec::new(),
+            login_fails,
         };
         self.tasks.push(task);
         Ok(Reply::node_ok_raw(&format!(
