@@ -59,7 +59,10 @@ pub struct SimArgs {
 }
 
 fn parse_fault(s: &str) -> Result<FaultSpec, String> {
-    s.parse().map_err(|e: SimError| e.to_string())
+    s.parse().map_err(|e: SimError| match e {
+        SimError::Config(m) => m,
+        other => other.to_string(),
+    })
 }
 
 fn parse_share(s: &str) -> Result<f64, String> {

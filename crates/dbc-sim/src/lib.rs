@@ -12,6 +12,14 @@
 //! `"ubuntu"`/`"win"` string values, modify clearing the public IP when `new_public_ip` is absent,
 //! and the wrong URL hint of snapshot create.
 //!
+//! It fails the way real nodes fail: faults tell a request the GPU node never got from a reply
+//! that is lost or late while the node acts ([`FaultKind`], `ROUTE[@NODE]=KIND[:ARG]` on the
+//! command line, [`FaultSpec`]); creations take a configurable time and a configurable share ends
+//! in `create error` ([`CreateTiming`]); a chain clock ends rent orders, stops their VMs and
+//! opens and closes verification windows ([`SimHandle::advance_clock`]); libvirt states decide
+//! what operations admit ([`SimHandle::set_vm_state`]). `docs/simulator.md` describes the world
+//! file, every fault, the clock and the known differences from a real node.
+//!
 //! The default world has two GPU nodes: node 0 rented by `//Alice` (8 GPUs, 64 usable cores,
 //! 256 GiB, 4 TiB `/data`), node 1 online but not rented. Everything random (node ids, task ids,
 //! session ids, passwords) is derived from the seed.
@@ -70,7 +78,7 @@ pub enum SimError {
     #[error("simulator I/O error: {0} (is the listen address free and valid?)")]
     Io(#[from] std::io::Error),
     /// The world configuration is invalid.
-    #[error("invalid simulator config: {0} (fix the TOML world description)")]
+    #[error("invalid simulator config: {0} (fix the world file or the command-line option)")]
     Config(String),
 }
 
