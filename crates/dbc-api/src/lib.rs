@@ -12,7 +12,7 @@ pub use client::{CallOptions, Client, ClientBuilder, RetryPolicy};
 pub use credentials::Credentials;
 pub use error::{Error, ErrorKind};
 pub use fanout::FanOut;
-pub use tasks::{ProgressFn, WaitOptions};
+pub use tasks::{Created, ProgressFn, WaitOptions};
 
 pub use dbc_sign;
 pub use dbc_transport;

@@ -9,6 +9,16 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+/// A VM created by [`Tasks::create_or_reconcile`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Created {
+    /// The VM (as the create reply, or as listed when reconciled).
+    pub task: TaskSummary,
+    /// `true` when the create got no usable answer and the VM was found by listing.
+    pub reconciled: bool,
+}
+
 /// True when a failed create may nevertheless have created the VM.
 fn outcome_unknown(e: &Error) -> bool {
     match e {
@@ -55,6 +65,42 @@ impl Tasks<'_> {
                 cause: Box::new(e),
             }),
             Err(e) => Err(e),
+        }
+    }
+
+    /// Creates a VM and, when the outcome is unknown (the reply was lost or late, e.g.
+    /// `create task timeout`), reconciles instead of creating again: the VM the node created
+    /// anyway is returned with [`Created::reconciled`] set. The create request is sent once.
+    ///
+    /// # Errors
+    /// The create's own error when it certainly failed; [`Error::CreateOutcomeUnknown`] when
+    /// the outcome is unknown and no matching VM is listed (yet) or the listing failed — list
+    /// again later before creating again.
+    pub async fn create_or_reconcile(&self, spec: CreateVm) -> Result<Created, Error> {
+        match self.create(spec).await {
+            Ok(task) => Ok(Created {
+                task,
+                reconciled: false,
+            }),
+            Err(e) => {
+                let Error::CreateOutcomeUnknown {
+                    spec, started_at, ..
+                } = &e
+                else {
+                    return Err(e);
+                };
+                match self.reconcile_create(spec, *started_at).await {
+                    Ok(Some(task)) => Ok(Created {
+                        task,
+                        reconciled: true,
+                    }),
+                    Ok(None) => Err(e),
+                    Err(re) => {
+                        tracing::debug!(error = %re, "reconcile after an unknown create outcome failed");
+                        Err(e)
+                    }
+                }
+            }
         }
     }
 
@@ -112,8 +158,8 @@ fn ports_match(spec: &CreateVm, d: &TaskDetails) -> bool {
         return false;
     }
     match spec.operation_system.unwrap_or_default() {
-        OsFamily::Linux => spec.ssh_port.is_none() || d.ssh_port == spec.ssh_port,
-        OsFamily::Windows => spec.rdp_port.is_none() || d.rdp_port == spec.rdp_port,
+        OsFamily::Linux => spec.ssh_port.is_none() || d.ssh_port == spec.ssh_port.map(u64::from),
+        OsFamily::Windows => spec.rdp_port.is_none() || d.rdp_port == spec.rdp_port.map(u64::from),
     }
 }
 

@@ -69,11 +69,12 @@ enum Case {
     InvalidJson,
     Oversized,
     OpTimeout,
+    ReplyLost,
     UnknownNode,
     Refused,
 }
 
-const CASES: [Case; 9] = [
+const CASES: [Case; 10] = [
     Case::Latency,
     Case::NeverAnswers,
     Case::DropMidReply,
@@ -81,6 +82,7 @@ const CASES: [Case; 9] = [
     Case::InvalidJson,
     Case::Oversized,
     Case::OpTimeout,
+    Case::ReplyLost,
     Case::UnknownNode,
     Case::Refused,
 ];
@@ -95,6 +97,7 @@ impl Case {
             Case::InvalidJson => FaultKind::InvalidJson,
             Case::Oversized => FaultKind::Oversized(2 * MAX_BODY),
             Case::OpTimeout => FaultKind::NeverAnswer,
+            Case::ReplyLost => FaultKind::ReplyLost,
             Case::UnknownNode | Case::Refused => return None,
         })
     }
@@ -337,10 +340,13 @@ fn expect(name: &str, case: Case, baseline: &Class) -> Expect {
         Case::NeverAnswers => Expect::RequestTimeout,
         Case::DropMidReply => Expect::ConnectionClosed,
         Case::Http502Html => Expect::Decode(502),
-        Case::InvalidJson => Expect::Decode(200),
+        // The client node parses a forwarded reply itself: a broken GPU-node reply becomes
+        // HTTP 500, -1 `response parse error` (§6.2); only its own replies can be broken JSON.
+        Case::InvalidJson if local => Expect::Decode(200),
+        Case::InvalidJson => Expect::Api(500, ErrorKind::Other),
         Case::Oversized => Expect::BodyTooLarge,
-        Case::OpTimeout if local => Expect::Baseline,
-        Case::OpTimeout => Expect::Api(500, ErrorKind::OperationTimeout),
+        Case::OpTimeout | Case::ReplyLost if local => Expect::Baseline,
+        Case::OpTimeout | Case::ReplyLost => Expect::Api(500, ErrorKind::OperationTimeout),
         Case::UnknownNode if local => Expect::Baseline,
         Case::UnknownNode => Expect::Api(400, ErrorKind::NodeUnknown),
     };

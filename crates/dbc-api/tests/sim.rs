@@ -825,6 +825,66 @@ async fn create_with_lost_reply_is_reconciled_not_duplicated() {
     sim.shutdown().await;
 }
 
+/// A create whose reply is lost (the GPU node acted, the caller got `create task timeout`):
+/// `create_or_reconcile` returns the VM found by listing; the create is sent once and no
+/// second VM ever appears. A create the node never got reconciles to nothing.
+#[tokio::test]
+async fn create_with_reply_lost_returns_the_reconciled_task_and_no_second_vm() {
+    let sim = sim().await;
+    let node = sim.rented_node();
+    let c = client(&sim, Credentials::signer(alice()));
+    sim.set_faults(vec![Fault {
+        node: None,
+        route: Some("tasks.create".into()),
+        kind: FaultKind::ReplyLost,
+    }]);
+    let mut s = spec(5690, 5910);
+    s.desc = Some("lost-reply".into());
+    let created = c
+        .node(&node)
+        .tasks()
+        .create_or_reconcile(s.clone())
+        .await
+        .unwrap();
+    assert!(created.reconciled, "the reply was lost: found by reconcile");
+    assert_eq!(created.task.desc, "lost-reply");
+    let list = c.node(&node).tasks().list().await.unwrap();
+    assert_eq!(list.len(), 1, "exactly one VM: {list:?}");
+    assert_eq!(list[0].task_id, created.task.task_id);
+    // The VM the lost reply was about becomes usable.
+    c.node(&node)
+        .task(&created.task.task_id)
+        .wait_running(fast())
+        .await
+        .unwrap();
+    assert_eq!(c.node(&node).tasks().list().await.unwrap().len(), 1);
+    // Never got the request: nothing to reconcile, the outcome stays unknown.
+    sim.set_faults(vec![Fault {
+        node: None,
+        route: Some("tasks.create".into()),
+        kind: FaultKind::NeverAnswer,
+    }]);
+    let e = c
+        .node(&node)
+        .tasks()
+        .create_or_reconcile(spec(5691, 5911))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::CreateOutcomeUnknown { .. }), "{e:?}");
+    assert_eq!(c.node(&node).tasks().list().await.unwrap().len(), 1);
+    // Without faults the reply itself is returned.
+    sim.clear_faults();
+    let plain = c
+        .node(&node)
+        .tasks()
+        .create_or_reconcile(spec(5692, 5912))
+        .await
+        .unwrap();
+    assert!(!plain.reconciled);
+    assert_eq!(c.node(&node).tasks().list().await.unwrap().len(), 2);
+    sim.shutdown().await;
+}
+
 #[tokio::test]
 async fn error_mapping_from_injected_faults() {
     let sim = sim().await;
@@ -851,7 +911,11 @@ async fn error_mapping_from_injected_faults() {
     set(FaultKind::InvalidJson);
     assert!(matches!(
         c.node(&node).tasks().list().await.unwrap_err(),
-        Error::Decode { .. }
+        Error::Api {
+            http_status: 500,
+            errcode: -1,
+            ..
+        }
     ));
     set(FaultKind::DropMidReply);
     let e = c.node(&node).tasks().list().await.unwrap_err();

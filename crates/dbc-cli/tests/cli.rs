@@ -1600,3 +1600,76 @@ fn keystore_password_prompt_on_a_terminal_does_not_echo() {
     assert!(text.contains(ks["address"].as_str().unwrap()), "{text}");
     assert!(!text.contains(password), "the password was echoed: {text}");
 }
+
+/// `dbc vm create` whose reply is lost (the node created the VM, the client node answered
+/// `create task timeout`): the CLI finds the VM through reconcile, says so, exits 0, and the
+/// node holds exactly one VM.
+#[test]
+fn create_with_lost_reply_finds_the_vm_and_exits_0() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let handle = rt
+        .block_on(
+            dbc_sim::Simulator::builder()
+                .seed(9)
+                .create_delay(Duration::from_millis(100))
+                .node_timeout(Duration::from_millis(300))
+                .fault_spec("tasks.create@0=reply-lost".parse().unwrap())
+                .start(),
+        )
+        .unwrap();
+    let sim = Sim {
+        url: handle.url(),
+        node: handle.rented_node().to_string(),
+        handle: Some(handle),
+        rt,
+        home: tempfile::tempdir().unwrap(),
+    };
+    let o = run(sim
+        .dbc()
+        .args(["vm", "create", &sim.node, "--image", "ubuntu.qcow2"])
+        .args(["--cpus", "2", "--mem", "4", "--disk", "10", "--gpus", "0"])
+        .args(["--ssh-port", "6200", "--vnc-port", "6200", "--json"]));
+    assert_eq!(o.code, 0, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("checking whether the VM was created") && o.stderr.contains("found it"),
+        "{}",
+        o.stderr
+    );
+    let id = o.json()["task_id"].as_str().unwrap().to_owned();
+    sim.handle.as_ref().unwrap().clear_faults();
+    let list = ok(sim.dbc().args(["vm", "list", &sim.node, "--json"])).json();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["task_id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [id.as_str()],
+        "exactly the reconciled VM, no second one"
+    );
+}
+
+/// `dbc sim serve --help` lists the simulator's fault, timing and clock flags with examples.
+#[test]
+fn sim_serve_help_lists_the_fault_flags_with_examples() {
+    let home = tempfile::tempdir().unwrap();
+    let o = ok(dbc(home.path()).args(["sim", "serve", "--help"]));
+    for needle in [
+        "--fault <ROUTE[@NODE]=KIND[:ARG]>",
+        "--fault tasks.create=reply-lost",
+        "reply-lost",
+        "never-answer",
+        "--create-delay",
+        "--create-failure",
+        "--retry-later-when-busy",
+        "--time-scale",
+    ] {
+        assert!(o.stdout.contains(needle), "lacks {needle:?}:\n{}", o.stdout);
+    }
+}

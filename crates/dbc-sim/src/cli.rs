@@ -1,6 +1,7 @@
 //! Command-line front end (`dbc-sim`, reused by `dbc sim serve`).
 
-use crate::{SimConfig, SimError, Simulator};
+use crate::lifecycle::parse_create_time;
+use crate::{CreateTiming, FaultSpec, SimConfig, SimError, Simulator};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -14,9 +15,25 @@ pub struct SimArgs {
     /// World description (TOML); the default world has two GPU nodes.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Time from `creating` to `running` (e.g. `3s`, `200ms`).
-    #[arg(long, default_value = "3s", value_parser = humantime::parse_duration)]
-    pub create_delay: Duration,
+    /// Time from `creating` to `running`: fixed (`3s`, `200ms`) or a uniform range (`2s..5s`).
+    ///
+    /// A real node takes 5–15 minutes (up to ~50); the default keeps demos fast.
+    /// Examples: `--create-delay 200ms`, `--create-delay 5m..15m`.
+    #[arg(long, default_value = "3s", value_parser = parse_create_time)]
+    pub create_delay: (Duration, Option<Duration>),
+    /// Share of creations (0–1) that end in `create error` instead of `running`.
+    ///
+    /// Example: `--create-failure 0.2` (one creation in five fails).
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub create_failure: f64,
+    /// Share of creations (0–1) whose login password cannot be set: the VM runs with
+    /// `user_name` and `login_password` `N/A`.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub login_failure: f64,
+    /// Answer `-3 create task failed, please try again in a minute` to a create while another
+    /// VM on the same node is still `creating`.
+    #[arg(long)]
+    pub retry_later_when_busy: bool,
     /// Seed for ids, passwords and other random values.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -39,9 +56,50 @@ pub struct SimArgs {
     /// Real node: 10s.
     #[arg(long, default_value = "10s", value_parser = crate::monitor::parse_period)]
     pub monitor_pacing: Duration,
+    /// Real time per chain block = 6 s × SCALE (default: the world's, 1).
+    ///
+    /// Example: `--time-scale 0.01` (a block every 60 ms: a 1-hour rent ends in 36 s).
+    #[arg(long, value_parser = parse_scale)]
+    pub time_scale: Option<f64>,
+    /// Inject a fault, `ROUTE[@NODE]=KIND[:ARG]` (repeatable).
+    ///
+    /// ROUTE is an endpoint name (tasks.create, tasks.list, nodes.info, …) or `*`; NODE is a
+    /// node id or its index in the world (0, 1, …). KIND: latency:DURATION, never-answer (the
+    /// GPU node never gets the request: nothing happens), reply-lost (the node acts, the reply
+    /// is lost: `<op> timeout`), drop-mid-reply, http-502-html, invalid-json (HTTP 500
+    /// `response parse error` on forwarded routes), oversized:SIZE, hang, retry-later.
+    /// Examples: `--fault tasks.create=reply-lost`, `--fault 'tasks.list@1=latency:2s'`,
+    /// `--fault '*=oversized:128KiB'`.
+    #[arg(long = "fault", value_name = "ROUTE[@NODE]=KIND[:ARG]", value_parser = parse_fault)]
+    pub faults: Vec<FaultSpec>,
+}
+
+fn parse_fault(s: &str) -> Result<FaultSpec, String> {
+    s.parse().map_err(|e: SimError| match e {
+        SimError::Config(m) => m,
+        other => other.to_string(),
+    })
+}
+
+fn parse_share(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("{s:?} is not a share between 0 and 1 (e.g. 0.2)")),
+    }
+}
+
+fn parse_scale(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a positive number (e.g. 0.01)")),
+    }
 }
 
 /// Start the simulator, print the JSON ready line on stdout, serve until Ctrl-C.
+///
+/// # Errors
+/// [`SimError`] when the world file cannot be read or is invalid, a fault names an unknown
+/// node, or the address cannot be bound.
 pub async fn run(args: SimArgs) -> Result<(), SimError> {
     let config = match &args.config {
         Some(p) => {
@@ -51,18 +109,30 @@ pub async fn run(args: SimArgs) -> Result<(), SimError> {
         }
         None => SimConfig::default(),
     };
-    let sim = Simulator::builder()
+    let (create_min, create_max) = args.create_delay;
+    let mut builder = Simulator::builder()
         .listen(args.listen)
         .seed(args.seed)
-        .create_delay(args.create_delay)
+        .create_delay(create_min)
+        .create_timing(CreateTiming {
+            max: create_max,
+            failure_share: args.create_failure,
+            retry_later_when_busy: args.retry_later_when_busy,
+            login_failure_share: args.login_failure,
+        })
         .node_timeout(args.node_timeout)
         .strict(args.strict)
         .max_connections(args.max_connections)
         .monitor_interval(args.monitor_interval)
         .monitor_pacing(args.monitor_pacing)
-        .config(config)
-        .start()
-        .await?;
+        .config(config);
+    if let Some(scale) = args.time_scale {
+        builder = builder.time_scale(scale);
+    }
+    for f in args.faults {
+        builder = builder.fault_spec(f);
+    }
+    let sim = builder.start().await?;
     {
         use std::io::Write as _;
         let mut out = std::io::stdout().lock();

@@ -2,13 +2,19 @@
 //!
 //! ```
 //! let cfg = dbc_sim::SimConfig::from_toml_str(r#"
+//! faults = ["tasks.create@0=reply-lost"]   # ROUTE[@NODE]=KIND[:ARG]
+//!
+//! [chain]
+//! start_block = 3800000
+//! time_scale = 0.01              # a block every 60 ms
+//!
 //! [[nodes]]                      # node 0: rented by a 2-of-3 multisig account
 //! state = "rented"
 //! renter = { members = ["5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
 //!                       "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
 //!                       "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y"], threshold = 2 }
 //! gpus = 4
-//! faults = [{ route = "tasks.list", kind = "latency", millis = 50 }]
+//! faults = [{ route = "tasks.list", kind = "latency:50ms" }]
 //!
 //! [[nodes]]                      # node 1: per-GPU rent orders
 //! state = "rented"
@@ -36,8 +42,11 @@ pub enum MachineState {
     Online,
     /// Rented.
     Rented,
-    /// The chain query fails.
+    /// The chain query fails (`query machine_status failed`).
     Unknown,
+    /// The chain answers a status the node's mapping has no branch for
+    /// (`unknown machine status`).
+    Unmapped,
 }
 
 impl MachineState {
@@ -48,6 +57,7 @@ impl MachineState {
             MachineState::Online => "online",
             MachineState::Rented => "rented",
             MachineState::Unknown => "unknown",
+            MachineState::Unmapped => "unmapped",
         }
     }
 }
@@ -128,8 +138,11 @@ pub struct NodeConfig {
     pub renter: Option<Renter>,
     /// Explicit rent orders.
     pub rent_orders: Vec<RentOrderConfig>,
-    /// Committee members currently inside a verification window (state `verify`).
+    /// Committee members always inside a verification window (state `verify`).
     pub committee: Vec<String>,
+    /// Committee members with their `verifyTime` blocks: each window is `(v, v + 2400]`;
+    /// outside every window the node answers `not in verify time`.
+    pub verify_time: Vec<VerifyTime>,
     /// GPU count.
     pub gpus: u32,
     /// Usable logical cores.
@@ -138,8 +151,10 @@ pub struct NodeConfig {
     pub mem_gib: u64,
     /// `/data` size (GiB).
     pub data_disk_gib: u64,
-    /// Base images present in `/data`.
+    /// Base images present in `/data` (no backing file).
     pub images: Vec<String>,
+    /// Overlay images in `/data` (qcow2 files with a backing file, e.g. snapshots).
+    pub overlays: Vec<OverlayImage>,
     /// Host public IP.
     pub public_ip: String,
     /// libvirt major version (≥ 8 → VNC password = first 8 chars).
@@ -158,42 +173,91 @@ pub struct NodeConfig {
     pub miner_monitor_server: Option<String>,
 }
 
-/// A fault in the TOML world description (see [`crate::FaultKind`]).
+/// A fault in the TOML world description (see [`crate::FaultKind`]), e.g.
+/// `{ route = "tasks.create", kind = "reply-lost" }` or `{ kind = "latency:2s" }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeFaultConfig {
     /// Registry endpoint name (e.g. `"tasks.create"`); absent = all routes.
     #[serde(default)]
     pub route: Option<String>,
-    /// `latency`, `never_answer`, `drop_mid_reply`, `http502_html`, `invalid_json`, `oversized`, `hang`.
+    /// `KIND[:ARG]` in kebab-case: `latency:2s`, `never-answer`, `reply-lost`,
+    /// `drop-mid-reply`, `http-502-html`, `invalid-json`, `oversized:128KiB`, `hang`,
+    /// `retry-later` (the snake_case spellings are accepted too).
     pub kind: String,
-    /// Milliseconds for `latency`.
+    /// Milliseconds for `latency` without an argument.
     #[serde(default)]
     pub millis: Option<u64>,
-    /// Body size for `oversized`.
+    /// Body size for `oversized` without an argument.
     #[serde(default)]
     pub bytes: Option<usize>,
 }
 
 impl NodeFaultConfig {
     /// The fault kind described.
+    ///
+    /// # Errors
+    /// [`SimError::Config`] for an unknown kind, a bad argument or an unknown route.
     pub fn fault_kind(&self) -> Result<crate::FaultKind, SimError> {
         use crate::FaultKind as K;
-        Ok(match self.kind.as_str() {
-            "latency" => K::Latency(std::time::Duration::from_millis(self.millis.unwrap_or(0))),
-            "never_answer" => K::NeverAnswer,
-            "drop_mid_reply" => K::DropMidReply,
-            "http502_html" => K::Http502Html,
-            "invalid_json" => K::InvalidJson,
-            "oversized" => K::Oversized(self.bytes.unwrap_or(1 << 20)),
-            "hang" => K::Hang,
-            other => {
-                return Err(SimError::Config(format!(
-                    "unknown fault kind {other:?} (use latency, never_answer, drop_mid_reply, http502_html, invalid_json, oversized or hang)"
-                )))
+        if let Some(r) = &self.route {
+            crate::faults::check_route(r)?;
+        }
+        Ok(match (self.kind.as_str(), self.millis, self.bytes) {
+            ("latency", Some(ms), _) => K::Latency(std::time::Duration::from_millis(ms)),
+            ("oversized", _, Some(n)) => {
+                if n > crate::faults::MAX_OVERSIZED {
+                    return Err(SimError::Config(format!(
+                        "oversized fault of {n} bytes is over the 64 MiB limit"
+                    )));
+                }
+                K::Oversized(n)
             }
+            (kind, _, _) => kind.parse()?,
         })
     }
 }
+
+/// An overlay image in a node's `/data` (spec §7.3): listed only when the image server given
+/// to the list also has it; creating a VM from it needs its whole backing chain in `/data`
+/// (else `image backfile not exist: /data/<file>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverlayImage {
+    /// File name under `/data`.
+    pub name: String,
+    /// Backing file name under `/data` (a base image or another overlay); it may be missing.
+    pub backing: String,
+}
+
+/// A committee member's verification windows (spec §5.6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyTime {
+    /// The verifier's address.
+    pub wallet: String,
+    /// `verifyTime` block numbers `v`; each window is `(v, v + 2400]`.
+    pub blocks: Vec<u64>,
+}
+
+/// The chain as the simulator models it (spec §5, §8.7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ChainConfig {
+    /// Block height when the simulator starts.
+    pub start_block: u64,
+    /// Real time per block = 6 s × `time_scale` (`0.01` → a block every 60 ms).
+    pub time_scale: f64,
+}
+
+impl Default for ChainConfig {
+    fn default() -> Self {
+        ChainConfig {
+            start_block: DEFAULT_START_BLOCK,
+            time_scale: 1.0,
+        }
+    }
+}
+
+/// Block height at start in the default world (rent orders end at block 3 894 217 by default).
+pub const DEFAULT_START_BLOCK: u64 = 3_800_000;
 
 /// A bare-metal server as registered with its manager.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -235,11 +299,13 @@ impl Default for NodeConfig {
             renter: None,
             rent_orders: Vec::new(),
             committee: Vec::new(),
+            verify_time: Vec::new(),
             gpus: 8,
             cpu_cores: 64,
             mem_gib: 256,
             data_disk_gib: 4096,
             images: vec!["ubuntu.qcow2".into(), "windows.qcow2".into()],
+            overlays: Vec::new(),
             public_ip: "198.51.100.142".into(),
             libvirt_major: 8,
             bare_metal: None,
@@ -287,6 +353,10 @@ pub struct SimConfig {
     pub image_servers: Vec<ImageServerConfig>,
     /// Files present under `/data` on the client node (for local uploads).
     pub client_files: Vec<String>,
+    /// The chain clock.
+    pub chain: ChainConfig,
+    /// Faults as `ROUTE[@NODE]=KIND[:ARG]` (see [`crate::FaultSpec`]).
+    pub faults: Vec<String>,
 }
 
 /// Alice's dev address (renter of node 0 in the default world).
@@ -321,6 +391,8 @@ impl Default for SimConfig {
                 ],
             }],
             client_files: vec!["upload.qcow2".into()],
+            chain: ChainConfig::default(),
+            faults: Vec::new(),
         }
     }
 }
@@ -329,6 +401,15 @@ impl SimConfig {
     /// Parse a TOML world description.
     pub fn from_toml_str(s: &str) -> Result<SimConfig, SimError> {
         let cfg: SimConfig = toml::from_str(s).map_err(|e| SimError::Config(e.to_string()))?;
+        for f in &cfg.faults {
+            f.parse::<crate::FaultSpec>()?;
+        }
+        if !(cfg.chain.time_scale.is_finite() && cfg.chain.time_scale > 0.0) {
+            return Err(SimError::Config(format!(
+                "chain.time_scale must be a positive number (got {})",
+                cfg.chain.time_scale
+            )));
+        }
         for n in &cfg.nodes {
             for f in &n.faults {
                 f.fault_kind()?;

@@ -2,22 +2,29 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod cli;
+mod clock;
 pub mod config;
 mod crypto;
 mod envelope;
 pub mod limits;
 mod multisig;
 mod monitor;
+mod faults;
+mod libevent;
+mod lifecycle;
 mod node;
 mod server;
 mod wire;
 
+pub use clock::{BLOCK_SECS, VERIFY_WINDOW_BLOCKS};
 pub use config::{
-    BareMetalConfig, ImageServerConfig, MachineState, NodeConfig, NodeFaultConfig, NodeKind,
-    RentOrderConfig, Renter, SimConfig,
+    BareMetalConfig, ChainConfig, ImageServerConfig, MachineState, NodeConfig, NodeFaultConfig,
+    NodeKind, OverlayImage, RentOrderConfig, Renter, SimConfig, VerifyTime,
 };
 pub use dbc_types::NodeId;
 pub use monitor::MonitorStats;
+pub use faults::{Fault, FaultKind, FaultSpec, NodeSel, KIND_NAMES, MAX_OVERSIZED};
+pub use lifecycle::{CreateTiming, LibvirtState};
 
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
@@ -39,39 +46,8 @@ pub enum SimError {
     #[error("simulator I/O error: {0} (is the listen address free and valid?)")]
     Io(#[from] std::io::Error),
     /// The world configuration is invalid.
-    #[error("invalid simulator config: {0} (fix the TOML world description)")]
+    #[error("invalid simulator config: {0} (fix the world file or the command-line option)")]
     Config(String),
-}
-
-/// What an injected fault does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum FaultKind {
-    /// Delay the reply.
-    Latency(Duration),
-    /// The GPU node never replies: the client node answers HTTP 500, -1, `"<op> timeout"` after `node_timeout`.
-    NeverAnswer,
-    /// Send the headers and part of the body, then close the connection.
-    DropMidReply,
-    /// HTTP 502 with an HTML body (a reverse proxy in front of the node).
-    Http502Html,
-    /// HTTP 200 with a body that is not valid JSON (like the unescaped-quote defect).
-    InvalidJson,
-    /// HTTP 200 with a body of exactly this many bytes.
-    Oversized(usize),
-    /// Accept the request and never answer at all.
-    Hang,
-}
-
-/// A fault injected on a node and/or a route.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fault {
-    /// Target node (`None` = all, including local routes).
-    pub node: Option<NodeId>,
-    /// Registry endpoint name (e.g. `"tasks.create"`), `None` = all routes.
-    pub route: Option<String>,
-    /// What happens.
-    pub kind: FaultKind,
 }
 
 /// Runtime counters (for soak and leak checks).
@@ -119,6 +95,9 @@ pub struct SimBuilder {
     strict: bool,
     max_connections: usize,
     monitor: monitor::MonitorSettings,
+    fault_specs: Vec<FaultSpec>,
+    time_scale: Option<f64>,
+    create_timing: CreateTiming,
 }
 
 impl Default for SimBuilder {
@@ -133,6 +112,9 @@ impl Default for SimBuilder {
             strict: false,
             max_connections: limits::DEFAULT_MAX_CONNECTIONS,
             monitor: monitor::MonitorSettings::default(),
+            fault_specs: Vec::new(),
+            time_scale: None,
+            create_timing: CreateTiming::default(),
         }
     }
 }
@@ -179,14 +161,45 @@ impl SimBuilder {
     /// connection over the cap is closed at once.
     pub fn max_connections(mut self, max: usize) -> Self {
         self.max_connections = max;
+    /// Add a fault written as `ROUTE[@NODE]=KIND[:ARG]` (repeatable); a node index is resolved
+    /// against the world when the simulator starts.
+    pub fn fault_spec(mut self, f: FaultSpec) -> Self {
+        self.fault_specs.push(f);
+        self
+    }
+    /// Real time per block = 6 s × `scale` (overrides the world's `chain.time_scale`).
+    pub fn time_scale(mut self, scale: f64) -> Self {
+        self.time_scale = Some(scale);
+        self
+    }
+    /// How creations end: duration range, share of `create error`, retry-later when busy.
+    /// The fixed [`SimBuilder::create_delay`] is the range's lower bound.
+    pub fn create_timing(mut self, t: CreateTiming) -> Self {
+        self.create_timing = t;
         self
     }
 
     /// Bind and start serving.
+    ///
+    /// # Errors
+    /// [`SimError::Config`] for an invalid world or fault, [`SimError::Io`] when the address
+    /// cannot be bound.
     pub async fn start(self) -> Result<SimHandle, SimError> {
+        let timing = self.create_timing.validated(self.create_delay)?;
         let delays = Delays {
             create: self.create_delay,
+            timing,
         };
+        let time_scale = self.time_scale.unwrap_or(self.config.chain.time_scale);
+        if !(time_scale.is_finite() && time_scale > 0.0) {
+            return Err(SimError::Config(format!(
+                "time_scale must be a positive number (got {time_scale})"
+            )));
+        }
+        let clock = Arc::new(clock::ChainClock::new(
+            self.config.chain.start_block,
+            time_scale,
+        ));
         let mut nodes = Vec::with_capacity(self.config.nodes.len());
         let mut index = HashMap::new();
         for (i, nc) in self.config.nodes.iter().enumerate() {
@@ -213,6 +226,7 @@ impl SimBuilder {
                     },
                     node_seed,
                     delays,
+                    clock.clone(),
                 )),
             });
         }
@@ -226,6 +240,14 @@ impl SimBuilder {
                     kind: f.fault_kind()?,
                 });
             }
+        }
+        // Faults written as ROUTE[@NODE]=KIND[:ARG] (world file, then builder / command line).
+        let ids: Vec<NodeId> = nodes.iter().filter_map(|n| n.id.parse().ok()).collect();
+        for text in &self.config.faults {
+            faults.push(text.parse::<FaultSpec>()?.resolve(&ids)?);
+        }
+        for spec in &self.fault_specs {
+            faults.push(spec.resolve(&ids)?);
         }
         // Bare-metal registries: servers are registered with their manager (default: the first one).
         let first_manager = nodes
@@ -266,6 +288,7 @@ impl SimBuilder {
             node_timeout: self.node_timeout,
             local_uploads: Mutex::new(HashMap::new()),
             conn_limit: limits::ConnLimit::new(self.max_connections),
+            clock,
         });
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
@@ -446,6 +469,43 @@ impl SimHandle {
     pub fn clear_faults(&self) {
         self.set_faults(Vec::new());
     }
+    /// Add one fault at runtime (keeps the others).
+    pub fn add_fault(&self, fault: Fault) {
+        self.inner
+            .shared
+            .faults
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(fault);
+    }
+    /// The current block height of the simulated chain.
+    pub fn block(&self) -> u64 {
+        self.inner.shared.clock.block()
+    }
+    /// Real time per block (6 s × `time_scale`).
+    pub fn block_time(&self) -> Duration {
+        self.inner.shared.clock.block_time()
+    }
+    /// Moves the chain forward by `d` of chain time (6 s per block), without sleeping: rent
+    /// orders end, verification windows open and close accordingly.
+    pub fn advance_clock(&self, d: Duration) {
+        self.inner.shared.clock.advance(d);
+    }
+    /// Moves the chain forward by `blocks` blocks.
+    pub fn advance_blocks(&self, blocks: u64) {
+        self.inner.shared.clock.advance_blocks(blocks);
+    }
+    /// Puts a VM's libvirt domain into `state` (the guest crashed, was paused, …), as a
+    /// fault from outside the API would. Returns `false` when the node or task is unknown.
+    pub fn set_vm_state(&self, node: &NodeId, task_id: &str, state: LibvirtState) -> bool {
+        let sh = &self.inner.shared;
+        let Some(slot) = sh.index.get(node.as_str()).and_then(|&i| sh.nodes.get(i)) else {
+            return false;
+        };
+        let mut w = slot.lock();
+        w.settle(std::time::Instant::now());
+        w.force_libvirt_state(task_id, state)
+    }
     /// Counters.
     pub fn stats(&self) -> SimStats {
         let sh = &self.inner.shared;
@@ -484,8 +544,16 @@ impl SimHandle {
                 serde_json::json!({"node_id": n.id, "state": w.cfg.state.as_str(), "renter": renter})
             })
             .collect();
-        serde_json::json!({"url": self.url(), "nodes": nodes, "renter_suri": self.renter_suri()})
-            .to_string()
+        let block_time = self.block_time();
+        serde_json::json!({
+            "url": self.url(),
+            "nodes": nodes,
+            "renter_suri": self.renter_suri(),
+            "block": self.block(),
+            "block_time": humantime::format_duration(block_time).to_string(),
+            "block_time_ms": block_time.as_secs_f64() * 1000.0,
+        })
+        .to_string()
     }
     /// The session id a node issued to `identity`, if any.
     pub fn session_id_of(&self, node: &NodeId, identity: &str) -> Option<String> {

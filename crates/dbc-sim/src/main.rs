@@ -7,7 +7,7 @@ use clap::Parser;
     name = "dbc-sim",
     version,
     about = "Local DBC client node + GPU node simulator",
-    after_help = "Examples:\n  dbc-sim --listen 127.0.0.1:5052\n  dbc-sim --config world.toml --monitor-interval 5s --monitor-pacing 1s   # push VM metrics (Zabbix) every 5 s to the servers set with /api/v1/monitor/set"
+    after_help = "Examples:\n  dbc-sim --listen 127.0.0.1:0\n  dbc-sim --fault tasks.create=reply-lost   # creates, then answers `create task timeout`\n  dbc-sim --fault 'tasks.list@1=latency:2s' --fault '*=oversized:128KiB'\n  dbc-sim --create-delay 2s..10s --create-failure 0.2 --time-scale 0.01\n  dbc-sim --config world.toml --monitor-interval 5s --monitor-pacing 1s   # push VM metrics (Zabbix) every 5 s to the servers set with /api/v1/monitor/set"
 )]
 struct Cli {
     #[command(flatten)]

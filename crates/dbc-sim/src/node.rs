@@ -8,7 +8,13 @@ use rand::{Rng, RngCore, SeedableRng};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+
+mod chain;
+mod create;
+mod overlay;
+mod vmstate;
 
 /// Capacity of the per-node replay store (§5.3).
 pub(crate) const REPLAY_CAPACITY: usize = 1_000_000;
@@ -114,8 +120,9 @@ pub(crate) struct Order {
 }
 
 impl Order {
-    fn active(&self) -> bool {
-        self.status == "renting" || self.status == "waitingVerifying"
+    /// `renting` / `waitingVerifying` and not past its end block (§5.6).
+    fn active(&self, block: u64) -> bool {
+        (self.status == "renting" || self.status == "waitingVerifying") && block <= self.rent_end
     }
 }
 
@@ -140,23 +147,8 @@ pub(crate) struct Caller {
     pub identity: String,
 }
 
-/// libvirt domain state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Lv {
-    Running,
-    ShutOff,
-    BeingShutdown,
-}
-
-impl Lv {
-    fn word(self) -> &'static str {
-        match self {
-            Lv::Running => "running",
-            Lv::ShutOff => "shut_off",
-            Lv::BeingShutdown => "being shutdown",
-        }
-    }
-}
+/// libvirt domain state (§8.3).
+pub(crate) use crate::lifecycle::LibvirtState as Lv;
 
 #[derive(Debug, Clone)]
 struct Pending {
@@ -218,6 +210,8 @@ pub(crate) struct Task {
     snapshots: Vec<Snapshot>,
     /// Boot generation for the metrics push (grows on start, restart, reset).
     pub boots: u32,
+    /// Setting the login password will fail when the creation finishes (user and password `N/A`).
+    login_fails: bool,
 }
 
 impl std::fmt::Debug for Task {
@@ -249,6 +243,12 @@ impl Task {
                 self.pending = None;
                 self.status = p.status;
                 self.lv = p.lv;
+                if self.login_fails && p.status == "running" {
+                    // §8.6: the guest agent could not set the password; the VM still runs.
+                    self.login_fails = false;
+                    "N/A".clone_into(&mut self.user_name);
+                    "N/A".clone_into(&mut self.password);
+                }
                 self.events.push(format!(
                     "{} INFO  task {} is {}",
                     fmt_time(SystemTime::now()),
@@ -261,7 +261,7 @@ impl Task {
         false
     }
     fn counts_running(&self) -> bool {
-        self.lv == Lv::Running
+        self.lv.holds_resources()
     }
     fn ssh_or_rdp(&self) -> Option<u16> {
         self.ssh_port
@@ -306,6 +306,7 @@ struct Lan {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Delays {
     pub create: Duration,
+    pub timing: crate::lifecycle::CreateTiming,
 }
 
 impl Delays {
@@ -514,6 +515,7 @@ pub(crate) struct NodeWorld {
     lans: Vec<Lan>,
     monitors: HashMap<String, Vec<String>>,
     delays: Delays,
+    clock: Arc<crate::clock::ChainClock>,
     /// This node's own bare-metal record (bare-metal servers).
     pub(crate) bm_self: Option<BmServer>,
     /// Registered servers (bare-metal managers).
@@ -582,7 +584,13 @@ fn err(code: i64, msg: &str) -> String {
 }
 
 impl NodeWorld {
-    pub(crate) fn new(id: String, cfg: NodeConfig, seed: u64, delays: Delays) -> NodeWorld {
+    pub(crate) fn new(
+        id: String,
+        cfg: NodeConfig,
+        seed: u64,
+        delays: Delays,
+        clock: Arc<crate::clock::ChainClock>,
+    ) -> NodeWorld {
         let mut orders: Vec<Order> = cfg
             .rent_orders
             .iter()
@@ -629,13 +637,15 @@ impl NodeWorld {
             lans: Vec::new(),
             monitors: HashMap::new(),
             delays,
+            clock,
             bm_self: None,
             bm_registry: Vec::new(),
         }
     }
 
-    /// Settle lazy transitions.
+    /// Settle lazy transitions and what the chain clock implies (§8.7).
     pub(crate) fn settle(&mut self, now: Instant) {
+        self.expire(now);
         let mut removed = false;
         for t in &mut self.tasks {
             if t.settle(now) {
@@ -768,6 +778,7 @@ impl NodeWorld {
     ) -> Result<Caller, &'static str> {
         match self.cfg.state {
             MachineState::Unknown => Err("query machine_status failed"),
+            MachineState::Unmapped => Err("unknown machine status"),
             MachineState::Online => {
                 self.tasks.retain(|t| !t.id.starts_with("vm_check_"));
                 Err("machine is not be rented")
@@ -779,7 +790,7 @@ impl NodeWorld {
                 let Some(who) = who else {
                     return Err("nonce check failed");
                 };
-                if !self.cfg.committee.contains(&who) {
+                if !self.in_verify_time(&who) {
                     return Err("not in verify time");
                 }
                 Ok(Caller {
@@ -789,10 +800,11 @@ impl NodeWorld {
             }
             MachineState::Rented => {
                 self.tasks.retain(|t| !t.id.starts_with("vm_check_"));
+                let block = self.clock.block();
                 if use_session {
                     if let Some(id) = self.session_caller(env) {
                         return match self.order_for(&id, &env.rent_order) {
-                            Some(o) if o.active() => Ok(Caller {
+                            Some(o) if o.active(block) => Ok(Caller {
                                 role: Role::SessionRenter,
                                 identity: id,
                             }),
@@ -819,7 +831,7 @@ impl NodeWorld {
                     }
                 };
                 match self.order_for(&who, &env.rent_order) {
-                    Some(o) if o.active() => {}
+                    Some(o) if o.active(block) => {}
                     _ => return Err("wallet not rented"),
                 }
                 self.ensure_session(&who, env, is_ms);
@@ -1175,352 +1187,6 @@ impl NodeWorld {
         (self.tasks.len(), ports, self.gpus_busy(None).len(), m, c)
     }
 
-    fn create(&mut self, c: Option<&Caller>, env: &Env, now: Instant) -> NodeResult {
-        let Some(c) = c else {
-            return Err(err(-3, "check authority failed: nonce check failed"));
-        };
-        let add = &env.additional;
-        let e1 = |m: &str| Err(err(1, m));
-        let verifier = c.role == Role::Verifier;
-        // Power off running VMs whose orders are no longer active (§7.2.3).
-        let inactive: Vec<usize> = (0..self.tasks.len())
-            .filter(|&i| {
-                let t = &self.tasks[i];
-                t.lv == Lv::Running
-                    && !t.id.starts_with("vm_check_")
-                    && !self
-                        .order_for(&t.owner, &t.rent_order)
-                        .is_some_and(Order::active)
-            })
-            .collect();
-        for i in inactive {
-            if let Some(t) = self.tasks.get_mut(i) {
-                t.lv = Lv::ShutOff;
-                t.status = "closed";
-                t.pending = None;
-            }
-        }
-        // task_id
-        let mut task_id = match add_str(add, "task_id") {
-            Some(id) if !id.is_empty() && !verifier => {
-                if !(20..=22).contains(&id.len()) {
-                    return e1("wrong task id length");
-                }
-                if !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                    return e1("task id requires a combination of letters or numbers");
-                }
-                if self.task_idx(&id).is_some() {
-                    return e1("task id already existed");
-                }
-                id
-            }
-            _ => String::new(),
-        };
-        let gpu_count = atoi(&add_str(add, "gpu_count").unwrap_or_default());
-        let desc = add_str(add, "desc").unwrap_or_default();
-        let os = add_str(add, "operation_system")
-            .unwrap_or_default()
-            .to_lowercase();
-        let os = if os.is_empty() {
-            "linux".to_string()
-        } else {
-            os
-        };
-        let windows = if os.contains("linux") || os.contains("ubuntu") {
-            false
-        } else if os.contains("windows") || os.contains("win") {
-            true
-        } else {
-            return e1(&format!(
-                "unsupported operation system: {os} (usage: 'linux' 'windows')"
-            ));
-        };
-        let bios = add_str(add, "bios_mode").unwrap_or_default().to_lowercase();
-        let bios = if bios.is_empty() {
-            "legacy".to_string()
-        } else {
-            bios
-        };
-        if !matches!(bios.as_str(), "legacy" | "uefi" | "pxe") {
-            return e1(&format!(
-                "unsupported bios mode: {bios} (usage: 'legacy(default)'、'uefi'、'pxe')"
-            ));
-        }
-        let pxe = bios == "pxe";
-        let image = add_str(add, "image_name").unwrap_or_default();
-        if image.is_empty() {
-            return e1("image_name is empty");
-        }
-        if !image.ends_with(".qcow2") {
-            return e1("'image_name' extension name is invalid");
-        }
-        if !self.images.contains(&image) {
-            return e1(&format!("'image_name' is not exist (path:/data/{image})"));
-        }
-        if self.downloads.contains_key(&image) || self.uploads.contains_key(&image) {
-            return e1(&format!(
-                "'image_name':{image} in downloading or uploading, please try again later"
-            ));
-        }
-        let public_ip = add_str(add, "public_ip").unwrap_or_default();
-        if !public_ip.is_empty() {
-            if !is_ipv4(&public_ip) && public_ip.parse::<std::net::IpAddr>().is_err() {
-                return e1("invalid public ip");
-            }
-            if public_ip == self.cfg.public_ip
-                || self.tasks.iter().any(|t| t.public_ip == public_ip)
-            {
-                return e1("public ip being used");
-            }
-        }
-        let port_rule = |this: &Self, key: &str, default: &str| -> Result<String, String> {
-            let v = add_str(add, key).unwrap_or_default();
-            let valid = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
-            if !public_ip.is_empty() {
-                return Ok(if valid { v } else { default.to_string() });
-            }
-            if v.is_empty() {
-                return Err(err(1, &format!("{key} is empty")));
-            }
-            if !valid {
-                return Err(err(1, &format!("{key} is not digit")));
-            }
-            if let Some(m) = this.port_conflict(port16(&v), None) {
-                return Err(err(1, &m));
-            }
-            Ok(v)
-        };
-        let (ssh_port, rdp_port) = if windows {
-            (None, Some(port_rule(self, "rdp_port", "3389")?))
-        } else {
-            (Some(port_rule(self, "ssh_port", "22")?), None)
-        };
-        let vnc = add_str(add, "vnc_port").unwrap_or_default();
-        if vnc.is_empty() {
-            return e1("vnc_port is empty");
-        }
-        if !vnc.bytes().all(|b| b.is_ascii_digit()) {
-            return e1("vnc_port is not digit");
-        }
-        let vnc_port = port16(&vnc);
-        if vnc_port < 5900 {
-            return e1("vnc_port is invalid (usage: [5900, 65535])");
-        }
-        if let Some(m) = self.port_conflict(vnc_port, None) {
-            return e1(&m);
-        }
-        let mut cpu = atoi(&add_str(add, "cpu_cores").unwrap_or_default());
-        if cpu <= 0 && !verifier {
-            return e1("cpu_cores is invalid");
-        }
-        let mut mem = atoi(&add_str(add, "mem_size").unwrap_or_default());
-        if mem <= 0 && !verifier {
-            return e1("mem_size is invalid");
-        }
-        let mut disk = atoi(&add_str(add, "disk_size").unwrap_or_default());
-        if !pxe && disk <= 0 && !verifier {
-            return e1("disk_size is invalid (usage: disk_size > 0)");
-        }
-        let data_file = add_str(add, "data_file_name").unwrap_or_default();
-        if !pxe && !data_file.is_empty() && !self.images.contains(&data_file) {
-            return e1(&format!(
-                "data_file_name is not exist, path: /data/{data_file}"
-            ));
-        }
-        let network_name = add_str(add, "network_name").unwrap_or_default();
-        if !network_name.is_empty() && !self.lans.iter().any(|l| l.name == network_name) {
-            return e1("can not find network info");
-        }
-        let custom_port = add_str_list(add, "custom_port");
-        let multicast = add_str_list(add, "multicast");
-        for m in &multicast {
-            let parts: Vec<&str> = m.split(':').collect();
-            let [ip, port] = parts.as_slice() else {
-                return e1("multicast format: ip:port");
-            };
-            let Ok(addr) = ip.parse::<std::net::Ipv4Addr>() else {
-                // The reference throws here (crash hazard); rejected cleanly.
-                return e1("address is not a multicast address");
-            };
-            if !addr.is_multicast() {
-                return e1("address is not a multicast address");
-            }
-            if port.parse::<u16>().map(|p| p == 0).unwrap_or(true) {
-                return e1("invalid multicast port");
-            }
-        }
-        let network_filters = add_str_list(add, "network_filters");
-        let model = add_str(add, "interface_model_type").unwrap_or_default();
-        let model = if model.is_empty() {
-            "virtio".to_string()
-        } else if model == "e1000" || model == "rtl8139" {
-            model
-        } else {
-            // DEFECT (spec §7.2.3, §12): an explicit "virtio" is rejected.
-            return e1("invalid interface model type");
-        };
-        // GPU rules.
-        let total_gpus = self.cfg.gpus;
-        let rented: Vec<u32> = if verifier {
-            (0..total_gpus).collect()
-        } else {
-            self.order_for(&c.identity, &env.rent_order)
-                .map(|o| o.gpu_index.clone())
-                .unwrap_or_default()
-        };
-        if rented.is_empty() {
-            return e1("order gpu index is empty");
-        }
-        if gpu_count < 0 {
-            return e1("gpu_count is invalid (usage: gpu_count >= 0)");
-        }
-        let mut gpu_count = gpu_count as usize;
-        if verifier {
-            gpu_count = rented.len();
-        } else if gpu_count > rented.len() {
-            return e1("gpu_count exceeds number of leases");
-        }
-        let whole = rented.len() as u32 >= total_gpus;
-        let mut share = 1.0f64;
-        if !env.rent_order.is_empty() {
-            if total_gpus == 0 {
-                return e1("get gpu info failed");
-            }
-            if !whole {
-                if gpu_count != rented.len() {
-                    return e1("only use the number what you exactly rented");
-                }
-                share = gpu_count as f64 / f64::from(total_gpus);
-            }
-        }
-        let busy = self.gpus_busy(None);
-        let free: Vec<u32> = rented
-            .iter()
-            .copied()
-            .filter(|g| !busy.contains(g))
-            .collect();
-        if (gpu_count == 0 && !whole) || free.len() < gpu_count {
-            return e1("allocate gpu failed");
-        }
-        let gpus: Vec<u32> = free.into_iter().take(gpu_count).collect();
-        // CPU / memory / disk (§8.4).
-        let usable_cpu = u64::from(self.cfg.cpu_cores);
-        let usable_mem = self.cfg.mem_gib;
-        let (run_cpu, run_mem) = self.running_cpu_mem(None);
-        let disk_cap = self
-            .cfg
-            .data_disk_gib
-            .saturating_sub(SYSTEM_DISK_GIB)
-            .min(self.cfg.data_disk_gib.saturating_sub(self.disk_used()));
-        if verifier {
-            cpu = usable_cpu.saturating_sub(run_cpu) as i64;
-            mem = usable_mem.saturating_sub(run_mem) as i64;
-            disk = disk_cap as i64;
-            task_id = format!(
-                "vm_check_{}",
-                SystemTime::now()
-                    .duration_since(SystemTime::UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0)
-            );
-        }
-        let cpu = cpu.max(0) as u64;
-        if cpu > (usable_cpu as f64 * share).floor() as u64 || cpu + run_cpu > usable_cpu {
-            return e1("allocate cpu failed");
-        }
-        let mem = mem.max(0) as u64;
-        if mem > usable_mem.saturating_sub(run_mem)
-            || mem > (usable_mem as f64 * share).floor() as u64
-            || mem + run_mem > usable_mem
-        {
-            return e1("allocate mem failed");
-        }
-        let disk = disk.max(0) as u64;
-        if !pxe && data_file.is_empty() && disk > disk_cap {
-            return e1("allocate disk failed");
-        }
-        if task_id.is_empty() {
-            task_id = self.gen_task_id();
-        }
-        let password = self.gen_password();
-        let vnc_password = if self.cfg.libvirt_major >= 8 {
-            password.chars().take(8).collect()
-        } else {
-            password.clone()
-        };
-        let stamp = fmt_time(SystemTime::now());
-        let compact: String = stamp.chars().filter(char::is_ascii_digit).collect();
-        let n1: u32 = self.rng.gen_range(1000..99999);
-        let n2: u32 = self.rng.gen_range(1000..99999);
-        let mut disks = Vec::new();
-        if !pxe {
-            disks.push(Disk {
-                name: "vda".into(),
-                file: format!("/data/vm_{n1}_{compact}.qcow2"),
-                size_gib: SYSTEM_DISK_GIB,
-            });
-            let (file, size) = if data_file.is_empty() {
-                (format!("/data/data_{n2}_{compact}.qcow2"), disk)
-            } else {
-                (format!("/data/{data_file}"), disk.max(1))
-            };
-            disks.push(Disk {
-                name: "vdb".into(),
-                file,
-                size_gib: size,
-            });
-        }
-        let mac = self.gen_mac();
-        let user = if windows { "Administrator" } else { "dbc" };
-        let events = vec![format!(
-            "{stamp}.000 INFO  create task {task_id} image:{image} cpu:{cpu} mem:{mem}G gpu:{} vnc_port:{vnc_port}",
-            gpus.len()
-        )];
-        let task = Task {
-            id: task_id.clone(),
-            owner: c.identity.clone(),
-            os: os.clone(),
-            windows,
-            pxe,
-            image,
-            desc: desc.clone(),
-            ssh_port,
-            rdp_port,
-            vnc_port,
-            cpu_cores: cpu as u32,
-            mem_gib: mem,
-            gpus,
-            public_ip,
-            custom_port,
-            network_filters,
-            network_name,
-            multicast,
-            interface_model: model,
-            rent_order: env.rent_order.clone(),
-            create_time: stamp.clone(),
-            user_name: user.into(),
-            password,
-            vnc_password,
-            disks,
-            status: "creating",
-            lv: Lv::Running,
-            pending: Some(Pending {
-                at: now + self.delays.create,
-                status: "running",
-                lv: Lv::Running,
-                remove: false,
-            }),
-            mac,
-            events,
-            snapshots: Vec::new(),
-            boots: 0,
-        };
-        self.tasks.push(task);
-        Ok(Reply::node_ok_raw(&format!(
-            "{{\"task_id\":\"{task_id}\",\"create_time\":\"{stamp}\",\"desc\":\"{desc}\",\"status\":\"creating\"}}"
-        )))
-    }
-
     /// Resource re-check for start/restart (§8.4).
     fn recheck(&self, i: usize) -> Result<(), String> {
         let t = &self.tasks[i];
@@ -1591,7 +1257,7 @@ impl NodeWorld {
         let i = self.existing(id)?;
         self.recheck(i).map_err(|m| err(1, &m))?;
         let lv = self.tasks[i].lv;
-        if lv != Lv::ShutOff {
+        if !lv.admits_start() {
             return Err(err(1, &format!("task is {}", lv.word())));
         }
         let d = self.delays.op();
@@ -1608,7 +1274,7 @@ impl NodeWorld {
     fn shutdown(&mut self, id: &str, now: Instant, poweroff: bool) -> NodeResult {
         let i = self.existing(id)?;
         let lv = self.tasks[i].lv;
-        if lv == Lv::ShutOff || (!poweroff && lv == Lv::BeingShutdown) {
+        if (poweroff && !lv.admits_poweroff()) || (!poweroff && !lv.admits_shutdown()) {
             return Err(err(1, &format!("task is {}", lv.word())));
         }
         let d = self.delays.op();
@@ -1630,7 +1296,7 @@ impl NodeWorld {
         let i = self.existing(id)?;
         self.recheck(i).map_err(|m| err(1, &m))?;
         let lv = self.tasks[i].lv;
-        if lv == Lv::BeingShutdown {
+        if !lv.admits_restart() {
             return Err(err(1, &format!("task is {}", lv.word())));
         }
         let mut d = self.delays.op();
@@ -1650,7 +1316,7 @@ impl NodeWorld {
     fn reset(&mut self, id: &str, now: Instant) -> NodeResult {
         let i = self.existing(id)?;
         let lv = self.tasks[i].lv;
-        if lv != Lv::Running {
+        if !lv.is_running() {
             return Err(err(1, &format!("task is {}", lv.word())));
         }
         let d = self.delays.op();
@@ -1891,7 +1557,8 @@ impl NodeWorld {
             return Err(err(1, "user name can not be empty"));
         }
         let t = &mut self.tasks[i];
-        if t.lv != Lv::Running || t.status != "running" {
+        // Admission on the libvirt state only (§8.3), not on the DBC status string.
+        if !t.lv.is_running() {
             return Err(err(1, "Only the running task can change the password"));
         }
         t.password = pw;
@@ -1924,7 +1591,6 @@ impl NodeWorld {
             .filter(|t| t.lv == Lv::Running)
             .map(|t| t.image.as_str())
             .collect();
-        let _ = server;
         // DEFECT (spec §7.3, §12): the GPU-node image list uses the key "image_name:".
         let key = if colon_key {
             "image_name:"
@@ -1933,11 +1599,17 @@ impl NodeWorld {
         };
         let mut s = String::from("[");
         let mut first = true;
-        for im in self.images.iter().filter(|n| {
-            !n.contains("data")
-                && !excluded.contains(n.as_str())
-                && (!colon_key || !in_use.contains(n.as_str()))
-        }) {
+        // Base images, then overlays the given image server also has (§7.3).
+        for im in self
+            .images
+            .iter()
+            .chain(self.overlays_on(server))
+            .filter(|n| {
+                !n.contains("data")
+                    && !excluded.contains(n.as_str())
+                    && (!colon_key || !in_use.contains(n.as_str()))
+            })
+        {
             if !first {
                 s.push(',');
             }
@@ -2271,11 +1943,27 @@ impl NodeWorld {
 
     // ---------------------------------------------------------------- node info, orders
 
-    fn node_info(&self, _server: Option<&[String]>) -> String {
+    fn node_info(&self, server: Option<&[String]>) -> String {
         let c = &self.cfg;
         if c.kind == NodeKind::BareMetalServer {
+            // §7.6.2: os as registered, DeepLink id with the password masked when set.
+            let os = self
+                .bm_self
+                .as_ref()
+                .map_or("Ubuntu 22.04.4 LTS", |b| b.os.as_str());
+            let deeplink = match self
+                .bm_self
+                .as_ref()
+                .and_then(|b| b.dl_id.as_deref().map(|id| (id, b)))
+            {
+                Some((id, b)) => format!(
+                    ",\"deeplink\":{{\"device_id\":\"{id}\",\"device_password\":\"{}\"}}",
+                    stars(b.dl_pw.as_deref().unwrap_or(""))
+                ),
+                None => String::new(),
+            };
             return Reply::node_ok_raw(&format!(
-                "{{\"version\":\"{}\",\"node_type\":\"2\",\"ip\":\"{}\",\"os\":\"Ubuntu 22.04.4 LTS\"}}",
+                "{{\"version\":\"{}\",\"node_type\":\"2\",\"ip\":\"{}\",\"os\":\"{os}\"{deeplink}}}",
                 c.version, c.public_ip
             ));
         }
@@ -2309,7 +1997,7 @@ impl NodeWorld {
             let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
             format!("{s}%")
         };
-        let images = self.images_list(None, None, false);
+        let images = self.images_list(server, None, false);
         Reply::node_ok_raw(&format!(
             "{{\"version\":\"{}\",\"node_type\":\"1\",\"ip\":\"{}\",\"os\":\"Ubuntu 20.04.6 LTS (Focal Fossa) 5.4.0-150-generic\",\
 \"cpu\":{{\"type\":\"Intel(R) Xeon(R) Gold 6248R CPU @ 3.00GHz\",\"hz\":\"3000MHz\",\"cores\":\"{}\",\"used_usage\":\"{}\",\"physical_cpus\":\"2\"}},\
@@ -2335,6 +2023,7 @@ impl NodeWorld {
     }
 
     fn rent_orders_json(&self) -> String {
+        let block = self.clock.block();
         let mut numeric: Vec<&Order> = self
             .orders
             .iter()
@@ -2360,7 +2049,7 @@ impl NodeWorld {
                     o.id,
                     o.renter,
                     o.rent_end,
-                    o.status,
+                    o.chain_status(block),
                     o.gpu_index.len(),
                     idx.join(",")
                 )

@@ -4,13 +4,11 @@ use crate::config::{ImageServerConfig, NodeKind};
 use crate::envelope::{self, Env, PreCheck, Prefix, A_CREATE, A_DEFAULT};
 use crate::node::{Delays, NodeWorld, Op, PreAuth};
 use crate::wire::{render, Reply, SimBody};
-use crate::{Fault, FaultKind};
-use bytes::Bytes;
+use crate::Fault;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -56,6 +54,7 @@ pub(crate) struct Shared {
     pub node_timeout: Duration,
     pub local_uploads: Mutex<HashMap<String, Instant>>,
     pub conn_limit: crate::limits::ConnLimit,
+    pub clock: Arc<crate::clock::ChainClock>,
 }
 
 fn segments(rem: &str) -> Vec<&str> {
@@ -82,16 +81,6 @@ fn query(rem: &str) -> HashMap<&str, &str> {
         }
     }
     m
-}
-
-/// Timeout message of a registry route (§6.3).
-fn timeout_message(name: &str) -> String {
-    dbc_types::REGISTRY
-        .iter()
-        .find(|d| d.info.name == name)
-        .and_then(|d| d.info.timeout_message)
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("{name} timeout"))
 }
 
 /// Static description of a forwarded endpoint.
@@ -127,119 +116,7 @@ impl Fwd {
     }
 }
 
-enum Terminal {
-    NeverAnswer,
-    DropMidReply,
-    Http502,
-    InvalidJson,
-    Oversized(usize),
-    Hang,
-}
-
 impl Shared {
-    fn fault_for(&self, name: &str, node: Option<&str>) -> (Duration, Option<Terminal>) {
-        let faults = self
-            .faults
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if faults.is_empty() {
-            return (Duration::ZERO, None);
-        }
-        let mut lat = Duration::ZERO;
-        let mut term = None;
-        for f in faults.iter() {
-            let node_ok = match (&f.node, node) {
-                (None, _) => true,
-                (Some(n), Some(t)) => n.as_str() == t,
-                (Some(_), None) => false,
-            };
-            let route_ok = f.route.as_deref().is_none_or(|r| r == name);
-            if !node_ok || !route_ok {
-                continue;
-            }
-            match &f.kind {
-                FaultKind::Latency(d) => lat += *d,
-                FaultKind::NeverAnswer if term.is_none() && node.is_some() => {
-                    term = Some(Terminal::NeverAnswer)
-                }
-                FaultKind::DropMidReply if term.is_none() => term = Some(Terminal::DropMidReply),
-                FaultKind::Http502Html if term.is_none() => term = Some(Terminal::Http502),
-                FaultKind::InvalidJson if term.is_none() => term = Some(Terminal::InvalidJson),
-                FaultKind::Oversized(n) if term.is_none() => term = Some(Terminal::Oversized(*n)),
-                FaultKind::Hang if term.is_none() => term = Some(Terminal::Hang),
-                _ => {}
-            }
-        }
-        (lat, term)
-    }
-
-    /// Apply faults around producing a reply.
-    async fn with_faults(
-        &self,
-        name: &str,
-        node: Option<&str>,
-        produce: impl FnOnce() -> Reply,
-    ) -> Reply {
-        let (lat, mut term) = self.fault_for(name, node);
-        if node.is_some() && term.is_none() && lat >= self.node_timeout {
-            // The client node gives up before a slow GPU node answers (§1.5).
-            term = Some(Terminal::NeverAnswer);
-        }
-        if matches!(term, Some(Terminal::NeverAnswer)) {
-            tokio::time::sleep(self.node_timeout).await;
-            return Reply::http(500, -1, timeout_message(name));
-        }
-        if !lat.is_zero() {
-            tokio::time::sleep(lat).await;
-        }
-        match term {
-            None => produce(),
-            Some(Terminal::NeverAnswer) => {
-                tokio::time::sleep(self.node_timeout).await;
-                Reply::http(500, -1, timeout_message(name))
-            }
-            Some(Terminal::Hang) => std::future::pending().await,
-            Some(Terminal::Http502) => Reply::Raw {
-                status: 502,
-                content_type: "text/html",
-                body: Bytes::from_static(
-                    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
-                ),
-                broken: false,
-            },
-            Some(Terminal::InvalidJson) => Reply::Raw {
-                status: 200,
-                content_type: "application/json",
-                // Like the real unescaped-quote defect (§2).
-                body: Bytes::from_static(b"{\"errcode\":0, \"message\":[{\"task_id\":\"7KhaCevciMbc5v1TZGUHei\",\"create_time\":\"2024-11-25 16:03:27\",\"desc\":\"say \"hi\"\",\"status\":\"running\"}]}\r\n"),
-                broken: false,
-            },
-            Some(Terminal::Oversized(n)) => {
-                let head = b"{\"errcode\":0, \"message\":\"";
-                let tail = b"\"}\r\n";
-                let mut v = Vec::with_capacity(n);
-                if n >= head.len() + tail.len() {
-                    v.extend_from_slice(head);
-                    v.resize(n - tail.len(), b'x');
-                    v.extend_from_slice(tail);
-                } else {
-                    v.resize(n, b'x');
-                }
-                Reply::Raw { status: 200, content_type: "application/json", body: Bytes::from(v), broken: false }
-            }
-            Some(Terminal::DropMidReply) => {
-                let mut full = match produce() {
-                    Reply::Compact(s) => s,
-                    _ => "{\"errcode\":0, \"message\":\"ok\"}".to_string(),
-                };
-                full.push_str("\r\n");
-                let half = (full.len() / 2).max(1);
-                let b = Bytes::from(full).slice(..half);
-                Reply::Raw { status: 200, content_type: "application/json", body: b, broken: true }
-            }
-        }
-    }
-
     /// Steps 7–11 of §6.1.
     async fn forward(&self, fwd: Fwd, env: Env, op: Op) -> Reply {
         let peer = env.peer.clone().unwrap_or_default();
@@ -401,7 +278,8 @@ async fn tasks(sh: &Shared, segs: &[&str], rem: &str, body: &[u8]) -> Reply {
                     .as_deref()
                     .and_then(|p| sh.index.get(p))
                     .and_then(|&i| sh.nodes.get(i))
-                    .map(|n| n.version.as_str());
+                    .map(|n| n.version.as_str())
+                    .filter(|v| !v.is_empty());
                 if let Some(v) = version {
                     if let Ok(text) = serde_json::to_string(&env.additional) {
                         // DEFECT (spec §7.2.3, §12): any string value equal to "ubuntu"/"win" is rewritten.
@@ -770,7 +648,14 @@ async fn mining_nodes(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
                     .map(|n| {
                         format!(
                             "{{\"node_id\":\"{}\",\"name\":\"{}\",\"version\":\"{}\"}}",
-                            n.id, n.name, n.version
+                            n.id,
+                            n.name,
+                            // §7.6.1: "N/A" when the node announced no version.
+                            if n.version.is_empty() {
+                                "N/A"
+                            } else {
+                                &n.version
+                            }
                         )
                     })
                     .collect();
@@ -990,7 +875,14 @@ async fn bare_metal(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
                     .map(|n| {
                         format!(
                             "{{\"node_id\":\"{}\",\"name\":\"{}\",\"version\":\"{}\"}}",
-                            n.id, n.name, n.version
+                            n.id,
+                            n.name,
+                            // §7.6.1: "N/A" when the node announced no version.
+                            if n.version.is_empty() {
+                                "N/A"
+                            } else {
+                                &n.version
+                            }
                         )
                     })
                     .collect();
@@ -1059,7 +951,7 @@ async fn rent_orders(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
 pub(crate) async fn serve(
     sh: Arc<Shared>,
     req: http::Request<Incoming>,
-) -> Result<http::Response<SimBody>, Infallible> {
+) -> Result<http::Response<SimBody>, crate::libevent::Dropped> {
     sh.requests.fetch_add(1, Ordering::Relaxed);
     let (parts, body) = req.into_parts();
     let uri = parts
@@ -1067,46 +959,24 @@ pub(crate) async fn serve(
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| parts.uri.to_string());
-    let collected =
-        match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await {
-            Ok(r) => r,
-            Err(_) => {
-                let mut resp = render(Reply::http(
-                    408,
-                    -25,
-                    "http request body was not received within 30 s",
-                ));
-                resp.headers_mut().insert(
-                    http::header::CONNECTION,
-                    http::HeaderValue::from_static("close"),
-                );
-                return Ok(resp);
-            }
-        };
+    // Over-limit and slow bodies get what libevent does, not a DBC reply (libevent.rs).
+    let collected = tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY).collect())
+        .await
+        .map_err(|_| crate::libevent::Dropped("request body not received within 30 s"))?;
     let body = match collected {
         Ok(c) => c.to_bytes(),
-        Err(e) => {
+        Err(e)
             if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some()
-            {
-                let mut resp = render(Reply::http(
-                    413,
-                    -25,
-                    "http request body is too large (max 33554432 bytes)",
-                ));
-                resp.headers_mut().insert(
-                    http::header::CONNECTION,
-                    http::HeaderValue::from_static("close"),
-                );
-                return Ok(resp);
-            }
-            let mut resp = render(Reply::params("http request body could not be read"));
+                .is_some() =>
+        {
+            let mut resp = render(crate::libevent::entity_too_large());
             resp.headers_mut().insert(
                 http::header::CONNECTION,
                 http::HeaderValue::from_static("close"),
             );
             return Ok(resp);
         }
+        Err(_) => return Err(crate::libevent::Dropped("request body could not be read")),
     };
     let reply = route(&sh, &parts.method, &uri, &body).await;
     tracing::debug!(method = %parts.method, uri = %uri, "request");

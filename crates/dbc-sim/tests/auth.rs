@@ -305,14 +305,14 @@ async fn spec_5_8_ownership_only_on_list_and_details() {
                     renter: ALICE.into(),
                     gpu_index: vec![0, 1, 2, 3],
                     status: "renting".into(),
-                    rent_end: 9,
+                    rent_end: 3_894_217,
                 },
                 RentOrderConfig {
                     id: "1025".into(),
                     renter: BOB.into(),
                     gpu_index: vec![4, 5, 6, 7],
                     status: "renting".into(),
-                    rent_end: 9,
+                    rent_end: 3_894_217,
                 },
             ],
             ..Default::default()

@@ -75,10 +75,17 @@ async fn every_fault_kind_is_observable() {
     assert_eq!(r.status, 502);
     assert!(r.text.contains("<html>"));
 
-    // InvalidJson: 200 with a body that does not parse.
+    // InvalidJson on a forwarded route: the client node rejects the GPU node's broken reply
+    // (HTTP 500, -1, §6.2); on a route it answers itself: 200 with a body that does not parse.
     sim.set_faults(vec![fault(None, None, FaultKind::InvalidJson)]);
+    h.post("/api/v1/tasks", &wallet_env("//Alice", &node, json!({})))
+        .await
+        .assert_http(500, -1, "response parse error");
     let r = h
-        .post("/api/v1/tasks", &wallet_env("//Alice", &node, json!({})))
+        .post(
+            "/api/v1/mining_nodes",
+            &json!({"peer_nodes_list": [], "additional": {}}),
+        )
         .await;
     assert_eq!(r.status, 200);
     assert!(serde_json::from_str::<serde_json::Value>(&r.text).is_err());

@@ -212,14 +212,15 @@ pub struct TaskDetails {
     /// Public IP to log in on.
     #[serde(default)]
     pub ssh_ip: String,
-    /// SSH port on `ssh_ip` (Linux).
+    /// SSH port on `ssh_ip` (Linux), as the node stored it: nodes accept any digit string at
+    /// creation (spec §8.5), so values above 65535 occur and are shown as given.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
     #[schemars(with = "Option<crate::numstr::NumStr>")]
-    pub ssh_port: Option<u16>,
-    /// RDP port on `ssh_ip` (Windows).
+    pub ssh_port: Option<u64>,
+    /// RDP port on `ssh_ip` (Windows), as the node stored it (may exceed 65535, like `ssh_port`).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_num_str")]
     #[schemars(with = "Option<crate::numstr::NumStr>")]
-    pub rdp_port: Option<u16>,
+    pub rdp_port: Option<u64>,
     /// Login user.
     #[serde(default)]
     pub user_name: String,
