@@ -12,6 +12,7 @@ pub const CRATES: &[&str] = &[
     "dbc-transport",
     "dbc-api",
     "dbc-sim",
+    "dbc-monitor",
     "dbc-cli",
 ];
 

@@ -1,34 +1,4 @@
-//! `dbc-monitor`: VM metrics without Zabbix. A DBC GPU node pushes each VM's metrics (and its
-//! own) every 30 s over the Zabbix sender protocol to the monitor servers a renter set with
-//! `POST /api/v1/monitor/set`. This crate is such a server: it speaks the node's framing and
-//! standard Zabbix 4+/5+ framing (compressed and large packets too), answers as a Zabbix
-//! server does, keeps the latest sample per (host, key) and serves them as Prometheus metrics.
-//!
-//! ```
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), dbc_monitor::MonitorError> {
-//! use dbc_monitor::{frame, Monitor, MonitorConfig};
-//! use tokio::io::{AsyncReadExt, AsyncWriteExt};
-//!
-//! let mut cfg = MonitorConfig::default();
-//! cfg.zabbix_listen = "127.0.0.1:0".parse().unwrap();
-//! cfg.metrics_listen = "127.0.0.1:0".parse().unwrap();
-//! let mon = Monitor::start(cfg).await?;
-//!
-//! // What a node sends for a VM (one request per connection).
-//! let body = br#"{"request":"agent data","data":[{"host":"7T13qNLVRXZvjSESL2A24F","key":"dom.cpuUsage","value":5.14,"clock":1736400030,"ns":0}],"clock":1736400030,"ns":0}"#;
-//! let mut s = tokio::net::TcpStream::connect(mon.zabbix_addr()).await.unwrap();
-//! s.write_all(&frame::encode(body)).await.unwrap();
-//! let mut reply = Vec::new();
-//! s.read_to_end(&mut reply).await.unwrap();
-//! assert!(frame::decode(&reply, 4096).unwrap().body.starts_with(br#"{"response":"success""#));
-//!
-//! let text = mon.bridge().render_metrics();
-//! assert!(text.contains(r#"dbc_vm_cpu_usage_percent{task_id="7T13qNLVRXZvjSESL2A24F"} 5.14"#));
-//! mon.shutdown().await;
-//! # Ok(())
-//! # }
-//! ```
+#![doc = include_str!("../README.md")]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod bridge;

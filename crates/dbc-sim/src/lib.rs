@@ -161,6 +161,9 @@ impl SimBuilder {
     /// connection over the cap is closed at once.
     pub fn max_connections(mut self, max: usize) -> Self {
         self.max_connections = max;
+        self
+    }
+
     /// Add a fault written as `ROUTE[@NODE]=KIND[:ARG]` (repeatable); a node index is resolved
     /// against the world when the simulator starts.
     pub fn fault_spec(mut self, f: FaultSpec) -> Self {

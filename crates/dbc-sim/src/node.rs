@@ -2090,7 +2090,7 @@ impl NodeWorld {
             whole_machine_renter: self
                 .orders
                 .iter()
-                .find(|o| o.id == o.renter && o.active())
+                .find(|o| o.id == o.renter && o.active(self.clock.block()))
                 .map(|o| o.renter.clone()),
             vms: self
                 .tasks
