@@ -23,6 +23,12 @@ pub struct SimArgs {
     /// How long the client node waits for a GPU node before `"<op> timeout"`.
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
     pub node_timeout: Duration,
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// Start the simulator, print the JSON ready line on stdout, serve until Ctrl-C.
@@ -35,7 +41,14 @@ pub async fn run(args: SimArgs) -> Result<(), SimError> {
         }
         None => SimConfig::default(),
     };
-    let sim = Simulator::builder()
+    let mut builder = Simulator::builder();
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        builder = builder.tls(crate::TlsIdentity::Files {
+            cert: cert.clone(),
+            key: key.clone(),
+        });
+    }
+    let sim = builder
         .listen(args.listen)
         .seed(args.seed)
         .create_delay(args.create_delay)

@@ -5,8 +5,14 @@
 //! (any status, including non-2xx) or a typed [`TransportError`].
 //!
 //! Guarantees:
-//! * the base URL is validated up front (`http://HOST:PORT`; `https://` needs
-//!   the `rustls` feature);
+//! * the base URL is validated up front (`https://HOST[:PORT]`, needing the `rustls`
+//!   feature, or `http://HOST[:PORT]`; ports default to 443 and 80);
+//! * TLS (feature `rustls`, ring): the system trust store, or Mozilla's roots when it is
+//!   empty, plus CA files ([`HttpTransportBuilder::ca_cert_file`]); SNI; ALPN `http/1.1`.
+//!   Trust roots are loaded once per process, only when an `https://` transport is built;
+//! * HTTP proxies like curl ([`Proxy`]): `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
+//!   `NO_PROXY`; `http://` servers through the proxy in absolute form, `https://` ones
+//!   through `CONNECT`; Basic credentials from the proxy URL, never shown;
 //! * every request is bounded: a connect timeout, a whole-request timeout
 //!   (connect + headers + body) and a maximum body size enforced *while*
 //!   reading;
@@ -54,8 +60,13 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+mod connect;
 mod deadline;
 mod error;
+mod failure;
+mod proxy;
+#[cfg(feature = "rustls")]
+mod tls;
 mod transport;
 mod url;
 
@@ -63,7 +74,24 @@ mod url;
 pub mod mock;
 
 pub use error::{ConnectKind, TransportError};
+pub use failure::{ProxyFailure, TlsFailure};
+pub use proxy::Proxy;
 pub use transport::{HttpTransport, HttpTransportBuilder};
+pub use url::{is_loopback_host, redact_userinfo};
+
+/// How many times this process has loaded the default TLS trust roots: 0 until the first
+/// transport to an `https://` URL is built, then 1 (they are cached). Plain-HTTP processes
+/// never pay for reading and parsing them.
+pub fn trust_roots_loaded() -> usize {
+    #[cfg(feature = "rustls")]
+    {
+        tls::root_loads()
+    }
+    #[cfg(not(feature = "rustls"))]
+    {
+        0
+    }
+}
 
 /// A boxed, `Send` future (object-safe async return type).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
