@@ -17,19 +17,7 @@ use rustls::{CertificateError, ClientConfig, RootCertStore};
 use crate::failure::TlsFailure;
 use crate::TransportError;
 
-/// Where the default trust roots came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RootSource {
-    System,
-    Mozilla,
-}
-
-struct Roots {
-    store: RootCertStore,
-    source: RootSource,
-}
-
-static ROOTS: OnceLock<Roots> = OnceLock::new();
+static ROOTS: OnceLock<RootCertStore> = OnceLock::new();
 static ROOT_LOADS: AtomicUsize = AtomicUsize::new(0);
 
 /// How many times this process loaded the default trust roots (0 or 1).
@@ -37,7 +25,7 @@ pub(crate) fn root_loads() -> usize {
     ROOT_LOADS.load(Ordering::SeqCst)
 }
 
-fn default_roots() -> &'static Roots {
+fn default_roots() -> &'static RootCertStore {
     ROOTS.get_or_init(|| {
         ROOT_LOADS.fetch_add(1, Ordering::SeqCst);
         let loaded = rustls_native_certs::load_native_certs();
@@ -48,25 +36,12 @@ fn default_roots() -> &'static Roots {
         let (added, _ignored) = store.add_parsable_certificates(loaded.certs);
         if added > 0 {
             tracing::debug!(roots = added, "trusting the system certificate store");
-            Roots {
-                store,
-                source: RootSource::System,
-            }
         } else {
             tracing::debug!("the system certificate store is empty or unreadable: trusting Mozilla's roots (webpki-roots)");
             store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-            Roots {
-                store,
-                source: RootSource::Mozilla,
-            }
         }
+        store
     })
-}
-
-/// Where the default roots of this process came from (loads them).
-#[cfg_attr(not(test), allow(dead_code))]
-pub(crate) fn default_root_source() -> RootSource {
-    default_roots().source
 }
 
 fn ca_error(path: &Path, reason: String) -> TransportError {
@@ -112,7 +87,7 @@ fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, TransportEr
 /// The client configuration: default roots plus the certificates of `ca_files`, ring, TLS 1.2
 /// and 1.3, ALPN `http/1.1`, SNI on.
 pub(crate) fn client_config(ca_files: &[PathBuf]) -> Result<Arc<ClientConfig>, TransportError> {
-    let mut roots = default_roots().store.clone();
+    let mut roots = default_roots().clone();
     for path in ca_files {
         for cert in read_ca_file(path)? {
             roots.add(cert).map_err(|e| {
