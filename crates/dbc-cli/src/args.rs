@@ -89,6 +89,9 @@ pub struct GlobalArgs {
     /// File holding the SURI of one signing multisig member (repeat per member)
     #[arg(long, global = true, value_name = "PATH", help_heading = CREDS)]
     pub multisig_signer_file: Vec<PathBuf>,
+    /// TLS CA file, proxy (see crate::net).
+    #[command(flatten)]
+    pub net: crate::net::NetArgs,
 }
 
 /// A secret given on the command line (accepted with a warning). `Debug` is redacted.

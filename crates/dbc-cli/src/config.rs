@@ -41,6 +41,12 @@ pub struct Profile {
     pub output: Option<OutputFormat>,
     /// Request timeout, e.g. `45s`.
     pub timeout: Option<String>,
+    /// Extra CA certificates (PEM) to trust.
+    pub cacert: Option<PathBuf>,
+    /// HTTP proxy URL, or `none`.
+    pub proxy: Option<String>,
+    /// Send credentials over plain http:// without a warning.
+    pub allow_http: Option<bool>,
 }
 
 /// Output format of a profile.
@@ -73,6 +79,9 @@ pub struct Settings {
     /// Request timeout.
     #[serde(with = "opt_duration")]
     pub timeout: Option<Duration>,
+    /// CA file, proxy, plaintext warning.
+    #[serde(flatten)]
+    pub net: crate::net::NetSettings,
     /// The selected profile's content (key sources are read by `creds`).
     #[serde(skip)]
     pub profile_data: Profile,
@@ -175,7 +184,9 @@ pub fn resolve(g: &GlobalArgs) -> Result<Settings, CliError> {
         }
         _ => None,
     };
+    let net = crate::net::resolve(&g.net, &profile_data)?;
     Ok(Settings {
+        net,
         config_path: path,
         config_found,
         profile,

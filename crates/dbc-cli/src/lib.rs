@@ -25,6 +25,7 @@ mod config;
 mod creds;
 mod demo;
 mod error;
+mod net;
 mod output;
 mod wait;
 
