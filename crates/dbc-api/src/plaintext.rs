@@ -89,12 +89,8 @@ impl Warning {
 
 /// `DBC_ALLOW_HTTP=1` (or `true`/`yes`) silences the warning.
 pub(crate) fn allowed_by_env() -> bool {
-    std::env::var("DBC_ALLOW_HTTP").is_ok_and(|v| {
-        matches!(
-            v.trim().to_ascii_lowercase().as_str(),
-            "1" | "true" | "yes"
-        )
-    })
+    std::env::var("DBC_ALLOW_HTTP")
+        .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
 }
 
 /// `http://` to a host that is not loopback.

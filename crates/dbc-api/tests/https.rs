@@ -15,7 +15,8 @@ use support::pki::{write, Ca};
 
 fn alice() -> Keypair {
     static K: std::sync::OnceLock<Keypair> = std::sync::OnceLock::new();
-    K.get_or_init(|| Keypair::from_suri("//Alice").unwrap()).clone()
+    K.get_or_init(|| Keypair::from_suri("//Alice").unwrap())
+        .clone()
 }
 
 #[tokio::test]
@@ -124,7 +125,12 @@ fn one_plaintext_warning_per_client() {
         let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).to_string();
         assert!(text.contains("WARN") && text.contains("https://"), "{text}");
         // a clone shares the client (and its warning); a new client warns again
-        c.clone().node(&sim.rented_node()).tasks().list().await.unwrap();
+        c.clone()
+            .node(&sim.rented_node())
+            .tasks()
+            .list()
+            .await
+            .unwrap();
         assert_eq!(warnings(), 1);
         remote(false)
             .node(&sim.rented_node())

@@ -150,28 +150,42 @@ mod tests {
             ProxyChoice::Url("http://u:pw@profile.example:3128".into())
         );
         let shown = serde_json::to_string(&s).unwrap_or_default();
-        assert!(!shown.contains("pw") && shown.contains("***@profile.example"), "{shown}");
-        assert!(!format!("{:?}", NetArgs {
-            proxy: Some(ArgSecret("http://u:pw@x:1".into())),
-            ..NetArgs::default()
-        })
+        assert!(
+            !shown.contains("pw") && shown.contains("***@profile.example"),
+            "{shown}"
+        );
+        assert!(!format!(
+            "{:?}",
+            NetArgs {
+                proxy: Some(ArgSecret("http://u:pw@x:1".into())),
+                ..NetArgs::default()
+            }
+        )
         .contains("pw@"));
         let flag = NetArgs {
             proxy: Some(ArgSecret("none".into())),
             ..NetArgs::default()
         };
-        assert_eq!(resolve(&flag, &p).unwrap_or_default().proxy, ProxyChoice::Off);
+        assert_eq!(
+            resolve(&flag, &p).unwrap_or_default().proxy,
+            ProxyChoice::Off
+        );
         let off = NetArgs {
             no_proxy: true,
             ..NetArgs::default()
         };
-        assert_eq!(resolve(&off, &p).unwrap_or_default().proxy, ProxyChoice::Off);
+        assert_eq!(
+            resolve(&off, &p).unwrap_or_default().proxy,
+            ProxyChoice::Off
+        );
         let none = Profile {
             proxy: Some("none".into()),
             ..Profile::default()
         };
         assert_eq!(
-            resolve(&NetArgs::default(), &none).unwrap_or_default().proxy,
+            resolve(&NetArgs::default(), &none)
+                .unwrap_or_default()
+                .proxy,
             ProxyChoice::Off
         );
         assert_eq!(

@@ -114,9 +114,10 @@ fn https_with_cacert_flag_env_and_profile() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(!o.stderr.contains("warning"), "{}", o.stderr);
     // DBC_CACERT
-    let o = run(dbc(home)
-        .env("DBC_CACERT", &ca_path)
-        .args(["--url", &sim.localhost_url(), "version"]));
+    let o =
+        run(dbc(home)
+            .env("DBC_CACERT", &ca_path)
+            .args(["--url", &sim.localhost_url(), "version"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     // profile `cacert`
     let cfg = home.join("config.toml");
@@ -164,9 +165,24 @@ fn one_tls_handshake_per_process() {
 fn certificate_failures_exit_3_naming_the_reason() {
     let ca = Ca::new("dbc cli test CA");
     let cases: [(&str, Leaf, bool, &str); 3] = [
-        ("unknown CA", ca.leaf(&["127.0.0.1"]), false, "not signed by a trusted CA"),
-        ("wrong host", ca.leaf(&["node.example"]), true, "not valid for this host name"),
-        ("expired", ca.expired_leaf(&["127.0.0.1"]), true, "has expired"),
+        (
+            "unknown CA",
+            ca.leaf(&["127.0.0.1"]),
+            false,
+            "not signed by a trusted CA",
+        ),
+        (
+            "wrong host",
+            ca.leaf(&["node.example"]),
+            true,
+            "not valid for this host name",
+        ),
+        (
+            "expired",
+            ca.expired_leaf(&["127.0.0.1"]),
+            true,
+            "has expired",
+        ),
     ];
     for (what, leaf, trust, needle) in cases {
         let sim = Sim::start(Some(&leaf));
@@ -214,11 +230,19 @@ fn proxies_from_flag_env_and_profile() {
 
     // --proxy with an http:// node: absolute form, credentials accepted by the proxy
     let o = run(dbc(home)
-        .args(["--url", &http.url, "--proxy", &format!("http://bob:s3cret@{p_http}")])
+        .args([
+            "--url",
+            &http.url,
+            "--proxy",
+            &format!("http://bob:s3cret@{p_http}"),
+        ])
         .args(["node", "info", &http.node]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let line = log_http.lock().unwrap().last().cloned().unwrap();
-    assert!(line.starts_with(&format!("POST {}/api/v1/", http.url)), "{line}");
+    assert!(
+        line.starts_with(&format!("POST {}/api/v1/", http.url)),
+        "{line}"
+    );
 
     // DBC_PROXY with an https:// node: CONNECT
     let o = run(dbc(home)
@@ -234,7 +258,10 @@ fn proxies_from_flag_env_and_profile() {
     let cfg = home.join("config.toml");
     std::fs::write(
         &cfg,
-        format!("[profiles.default]\nurl = \"{}\"\nproxy = \"http://bob:s3cret@{p_http}\"\n", http.url),
+        format!(
+            "[profiles.default]\nurl = \"{}\"\nproxy = \"http://bob:s3cret@{p_http}\"\n",
+            http.url
+        ),
     )
     .unwrap();
     let n = log_http.lock().unwrap().len();
@@ -245,9 +272,15 @@ fn proxies_from_flag_env_and_profile() {
         .env("DBC_CONFIG", &cfg)
         .args(["--no-proxy", "version"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert_eq!(log_http.lock().unwrap().len(), n + 1, "--no-proxy went through the proxy");
+    assert_eq!(
+        log_http.lock().unwrap().len(),
+        n + 1,
+        "--no-proxy went through the proxy"
+    );
     // `config show` never shows the proxy password
-    let o = run(dbc(home).env("DBC_CONFIG", &cfg).args(["config", "show", "--json"]));
+    let o = run(dbc(home)
+        .env("DBC_CONFIG", &cfg)
+        .args(["config", "show", "--json"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(!o.stdout.contains("s3cret"), "{}", o.stdout);
 
@@ -257,9 +290,21 @@ fn proxies_from_flag_env_and_profile() {
         l.local_addr().unwrap()
     };
     for (url, proxy, needle) in [
-        (http.url.clone(), format!("http://bob:wrong@{p_http}"), "requires authentication"),
-        (https.localhost_url(), format!("http://bob:wrong@{p_https}"), "requires authentication"),
-        (http.url.clone(), format!("http://bob:wrong@{closed}"), "cannot connect to the proxy"),
+        (
+            http.url.clone(),
+            format!("http://bob:wrong@{p_http}"),
+            "requires authentication",
+        ),
+        (
+            https.localhost_url(),
+            format!("http://bob:wrong@{p_https}"),
+            "requires authentication",
+        ),
+        (
+            http.url.clone(),
+            format!("http://bob:wrong@{closed}"),
+            "cannot connect to the proxy",
+        ),
     ] {
         let o = run(dbc(home)
             .env("DBC_CACERT", &ca_path)
@@ -270,7 +315,13 @@ fn proxies_from_flag_env_and_profile() {
         assert!(!o.stderr.contains("wrong"), "{}", o.stderr);
     }
     // an unusable proxy URL is a configuration error
-    let o = run(dbc(home).args(["--url", &http.url, "--proxy", "socks5://u:p4ss@h:1", "version"]));
+    let o = run(dbc(home).args([
+        "--url",
+        &http.url,
+        "--proxy",
+        "socks5://u:p4ss@h:1",
+        "version",
+    ]));
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(!o.stderr.contains("p4ss"), "{}", o.stderr);
 }
@@ -286,7 +337,12 @@ fn credentials_over_plain_http_to_a_remote_host_warn_once() {
     ));
     let home = sim.home.path();
     let remote = |c: &mut Command| {
-        c.args(["--url", "http://node.example:5002", "--proxy", &format!("http://{p}")]);
+        c.args([
+            "--url",
+            "http://node.example:5002",
+            "--proxy",
+            &format!("http://{p}"),
+        ]);
     };
     let warnings = |o: &Out| o.stderr.matches("warning: sending a").count();
     // several signed requests in one process: one warning

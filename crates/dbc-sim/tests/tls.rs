@@ -123,7 +123,10 @@ fn the_binary_serves_https_with_tls_cert_and_key() {
     let _ = child.wait();
     let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert!(
-        ready["url"].as_str().unwrap().starts_with("https://127.0.0.1:"),
+        ready["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://127.0.0.1:"),
         "{line}"
     );
     // --tls-cert without --tls-key is a usage error

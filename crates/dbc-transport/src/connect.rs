@@ -35,6 +35,7 @@ pub(crate) enum ConnectError {
         detail: String,
     },
     /// The TLS handshake failed.
+    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
     Tls { reason: TlsFailure, detail: String },
 }
 
@@ -154,7 +155,9 @@ impl Settings {
                 .await
                 {
                     Ok(Ok(())) => {}
-                    Ok(Err((reason, detail))) => return Err(ConnectError::Proxy { reason, detail }),
+                    Ok(Err((reason, detail))) => {
+                        return Err(ConnectError::Proxy { reason, detail })
+                    }
                     Err(_) => {
                         return Err(ConnectError::Proxy {
                             reason: ProxyFailure::Timeout,

@@ -118,7 +118,9 @@ pub enum TransportError {
         limit: usize,
     },
     /// The TLS handshake with the server failed; nothing was sent.
-    #[error("{method} {path}: TLS handshake with {addr} failed: {reason} ({detail}); nothing was sent")]
+    #[error(
+        "{method} {path}: TLS handshake with {addr} failed: {reason} ({detail}); nothing was sent"
+    )]
     Tls {
         /// HTTP method.
         method: String,
@@ -132,14 +134,12 @@ pub enum TransportError {
         detail: String,
     },
     /// The HTTP proxy could not be used; nothing reached the server.
-    #[error("{method} {path}: proxy {proxy}: {reason} ({detail}); nothing was sent to {addr}")]
+    #[error("{method} {path}: proxy {proxy}: {reason} ({detail}); nothing was sent to the server")]
     Proxy {
         /// HTTP method.
         method: String,
         /// Request path (no query).
         path: String,
-        /// The server's `host:port`.
-        addr: String,
         /// The proxy, `http://HOST:PORT` (never its credentials).
         proxy: String,
         /// Why, with what to do about it.
@@ -341,7 +341,6 @@ impl ReqCtx<'_> {
         TransportError::Proxy {
             method: self.method.to_owned(),
             path: self.path.to_owned(),
-            addr: self.addr.to_owned(),
             proxy: self.proxy.unwrap_or("(none)").to_owned(),
             reason,
             detail: detail.to_owned(),

@@ -103,7 +103,10 @@ pub(crate) fn resolve(proxy: &Proxy, base: &BaseUrl) -> Result<Option<ProxyRoute
         ),
         Mode::Url(url) => {
             check_explicit(url)?;
-            (Matcher::builder().all(url.as_str()).build(), "the proxy URL")
+            (
+                Matcher::builder().all(url.as_str()).build(),
+                "the proxy URL",
+            )
         }
     };
     let Some(intercept) = matcher.intercept(&dst) else {
@@ -169,7 +172,8 @@ pub(crate) async fn tunnel(
     port: u16,
     auth: Option<&HeaderValue>,
 ) -> Result<(), (ProxyFailure, String)> {
-    let mut head = format!("CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n").into_bytes();
+    let mut head =
+        format!("CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n").into_bytes();
     if let Some(auth) = auth {
         head.extend_from_slice(b"Proxy-Authorization: ");
         head.extend_from_slice(auth.as_bytes());
@@ -288,7 +292,13 @@ mod tests {
             let e = resolve(&Proxy::url(u), &base).unwrap_err();
             let text = format!("{e} {e:?}");
             assert!(
-                matches!(e, TransportError::Config { setting: "proxy", .. }),
+                matches!(
+                    e,
+                    TransportError::Config {
+                        setting: "proxy",
+                        ..
+                    }
+                ),
                 "{text}"
             );
             assert!(!text.contains("hunter2"), "{text}");
@@ -297,7 +307,10 @@ mod tests {
 
     #[test]
     fn status_lines() {
-        assert_eq!(parse_status(b"HTTP/1.1 200 Connection established\r\n\r\n"), Some(200));
+        assert_eq!(
+            parse_status(b"HTTP/1.1 200 Connection established\r\n\r\n"),
+            Some(200)
+        );
         assert_eq!(parse_status(b"HTTP/1.0 407 Proxy Auth\r\n\r\n"), Some(407));
         assert_eq!(parse_status(b"HTTP/1.1 2000 OK\r\n\r\n"), None);
         assert_eq!(parse_status(b"SSH-2.0-OpenSSH\r\n\r\n"), None);

@@ -77,8 +77,7 @@ fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, TransportEr
     if certs.is_empty() {
         return Err(ca_error(
             path,
-            "holds no `-----BEGIN CERTIFICATE-----` block; give CA certificates in PEM form"
-                .into(),
+            "holds no `-----BEGIN CERTIFICATE-----` block; give CA certificates in PEM form".into(),
         ));
     }
     Ok(certs)

@@ -227,7 +227,14 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        for h in ["localhost", "LOCALHOST", "a.localhost", "127.0.0.1", "127.9.9.9", "::1"] {
+        for h in [
+            "localhost",
+            "LOCALHOST",
+            "a.localhost",
+            "127.0.0.1",
+            "127.9.9.9",
+            "::1",
+        ] {
             assert!(is_loopback_host(h), "{h}");
         }
         for h in ["10.0.0.1", "node.example", "localhost.example", "::2"] {

@@ -7,7 +7,11 @@ use dbc_transport::{trust_roots_loaded, HttpTransport, Proxy};
 #[test]
 fn trust_roots_are_loaded_once_and_only_for_https() {
     assert_eq!(trust_roots_loaded(), 0);
-    for url in ["http://127.0.0.1:5052", "http://node.example", "http://[::1]:1"] {
+    for url in [
+        "http://127.0.0.1:5052",
+        "http://node.example",
+        "http://[::1]:1",
+    ] {
         HttpTransport::builder().base_url(url).build().unwrap();
         // through a proxy too: an http:// target never needs TLS
         HttpTransport::builder()
@@ -16,7 +20,11 @@ fn trust_roots_are_loaded_once_and_only_for_https() {
             .build()
             .unwrap();
     }
-    assert_eq!(trust_roots_loaded(), 0, "plain HTTP must not load trust roots");
+    assert_eq!(
+        trust_roots_loaded(),
+        0,
+        "plain HTTP must not load trust roots"
+    );
     HttpTransport::builder()
         .base_url("https://node.example")
         .build()

@@ -53,8 +53,7 @@ async fn origin(tls: Option<&Leaf>) -> SocketAddr {
                     let auth = req.headers().contains_key("proxy-authorization");
                     let body = req.into_body().collect().await.unwrap().to_bytes();
                     let mut r = Response::new(Full::new(body));
-                    r.headers_mut()
-                        .insert("x-target", target.parse().unwrap());
+                    r.headers_mut().insert("x-target", target.parse().unwrap());
                     r.headers_mut()
                         .insert("x-saw-proxy-auth", auth.to_string().parse().unwrap());
                     Ok::<_, Infallible>(r)
@@ -106,9 +105,15 @@ async fn proxy(upstream: SocketAddr, auth: Option<&'static str>) -> (SocketAddr,
                 let got_auth = text
                     .lines()
                     .find_map(|h| h.strip_prefix("Proxy-Authorization: "))
-                    .or_else(|| text.lines().find_map(|h| h.strip_prefix("proxy-authorization: ")))
+                    .or_else(|| {
+                        text.lines()
+                            .find_map(|h| h.strip_prefix("proxy-authorization: "))
+                    })
                     .map(str::to_owned);
-                l.lines.lock().unwrap().push((line.clone(), got_auth.clone()));
+                l.lines
+                    .lock()
+                    .unwrap()
+                    .push((line.clone(), got_auth.clone()));
                 if auth.is_some() && got_auth.as_deref() != auth {
                     let _ = client
                         .write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"t\"\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
@@ -117,7 +122,8 @@ async fn proxy(upstream: SocketAddr, auth: Option<&'static str>) -> (SocketAddr,
                     let _ = client.shutdown().await;
                     let mut sink = [0u8; 1024];
                     while let Ok(Ok(n)) =
-                        tokio::time::timeout(Duration::from_millis(500), client.read(&mut sink)).await
+                        tokio::time::timeout(Duration::from_millis(500), client.read(&mut sink))
+                            .await
                     {
                         if n == 0 {
                             break;
@@ -161,13 +167,20 @@ async fn http_targets_go_through_the_proxy_in_absolute_form_with_credentials() {
     let url = format!("http://127.0.0.1:{}", up.port());
     let t = via(&url, Proxy::url(format!("http://bob:s3cret@{p}")));
     for _ in 0..3 {
-        let resp = t.send(HttpRequest::post("/api/v1/x?y=1", "{}")).await.unwrap();
+        let resp = t
+            .send(HttpRequest::post("/api/v1/x?y=1", "{}"))
+            .await
+            .unwrap();
         assert_eq!(resp.status, 200);
         assert_eq!(resp.headers["x-target"], format!("{url}/api/v1/x?y=1"));
         assert_eq!(resp.headers["x-saw-proxy-auth"], "true");
     }
     let lines = log.lines.lock().unwrap().clone();
-    assert_eq!(lines.len(), 1, "one pooled connection to the proxy: {lines:?}");
+    assert_eq!(
+        lines.len(),
+        1,
+        "one pooled connection to the proxy: {lines:?}"
+    );
     assert_eq!(lines[0].0, format!("POST {url}/api/v1/x?y=1 HTTP/1.1"));
     assert!(!format!("{t:?}").contains("s3cret"), "{t:?}");
 }
@@ -188,12 +201,21 @@ async fn https_targets_go_through_a_connect_tunnel() {
     for _ in 0..3 {
         let resp = t.send(HttpRequest::post("/api/v1/x", "{}")).await.unwrap();
         assert_eq!(resp.status, 200);
-        assert_eq!(resp.headers["x-target"], "/api/v1/x", "origin form inside the tunnel");
-        assert_eq!(resp.headers["x-saw-proxy-auth"], "false", "credentials stay with the proxy");
+        assert_eq!(
+            resp.headers["x-target"], "/api/v1/x",
+            "origin form inside the tunnel"
+        );
+        assert_eq!(
+            resp.headers["x-saw-proxy-auth"], "false",
+            "credentials stay with the proxy"
+        );
     }
     let lines = log.lines.lock().unwrap().clone();
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert_eq!(lines[0].0, format!("CONNECT localhost:{} HTTP/1.1", up.port()));
+    assert_eq!(
+        lines[0].0,
+        format!("CONNECT localhost:{} HTTP/1.1", up.port())
+    );
     assert_eq!(lines[0].1.as_deref(), Some("Basic Ym9iOnMzY3JldA=="));
 }
 
@@ -208,14 +230,21 @@ async fn a_refused_proxy_is_a_typed_retry_safe_error() {
         let err = t.send(HttpRequest::post("/x", "{}")).await.unwrap_err();
         match &err {
             TransportError::Proxy { reason, proxy, .. } => {
-                assert_eq!(*reason, ProxyFailure::Connect(ConnectKind::Refused), "{err}");
+                assert_eq!(
+                    *reason,
+                    ProxyFailure::Connect(ConnectKind::Refused),
+                    "{err}"
+                );
                 assert_eq!(proxy, &format!("http://{closed}"));
             }
             other => panic!("{url}: {other:?}"),
         }
         assert!(err.is_connect_failure());
         let shown = format!("{err} {err:?}");
-        assert!(!shown.contains("s3cret") && !shown.contains("bob"), "{shown}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("bob"),
+            "{shown}"
+        );
         assert!(shown.contains("nothing was sent"), "{shown}");
     }
 }
@@ -293,7 +322,11 @@ async fn proxies_from_the_environment() {
         let t = via(&url, Proxy::from_env());
         assert!(shown(&t).contains("proxy: None"), "{}", shown(&t));
         t.send(HttpRequest::post("/b", "{}")).await.unwrap();
-        assert_eq!(log.lines.lock().unwrap().len(), before, "{url} went through the proxy");
+        assert_eq!(
+            log.lines.lock().unwrap().len(),
+            before,
+            "{url} went through the proxy"
+        );
     }
     // ... but not an explicit proxy
     let t = via(
@@ -309,7 +342,11 @@ async fn proxies_from_the_environment() {
     assert!(shown(&t).contains("http://all.example:1"), "{}", shown(&t));
     std::env::set_var("HTTPS_PROXY", "http://secure.example:2");
     let t = via("https://node.example", Proxy::from_env());
-    assert!(shown(&t).contains("http://secure.example:2"), "{}", shown(&t));
+    assert!(
+        shown(&t).contains("http://secure.example:2"),
+        "{}",
+        shown(&t)
+    );
     // NO_PROXY (curl's rules: domain and subdomains, IPs, CIDRs)
     std::env::set_var("NO_PROXY", "example, 10.0.0.0/8");
     for url in ["https://node.example", "http://10.1.2.3:5002"] {
@@ -329,7 +366,13 @@ async fn proxies_from_the_environment() {
         .build()
         .unwrap_err();
     assert!(
-        matches!(err, TransportError::Config { setting: "proxy", .. }),
+        matches!(
+            err,
+            TransportError::Config {
+                setting: "proxy",
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(!format!("{err}").contains("hunter2"), "{err}");

@@ -33,9 +33,10 @@ struct Seen {
 
 /// An HTTPS echo server with this leaf.
 async fn tls_server(leaf: &Leaf) -> (SocketAddr, Arc<Seen>) {
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(leaf.cert_pem.as_bytes())
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let chain: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(leaf.cert_pem.as_bytes())
+            .collect::<Result<_, _>>()
+            .unwrap();
     let key = PrivateKeyDer::from_pem_slice(leaf.key_pem.as_bytes()).unwrap();
     let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
@@ -113,7 +114,10 @@ async fn trusted_with_the_ca_file_and_sends_sni_and_alpn() {
         format!("https://127.0.0.1:{}", addr.port()),
     ] {
         let t = transport(&url, Some(&ca_file)).unwrap();
-        let resp = t.send(HttpRequest::post("/echo", "{\"a\":1}")).await.unwrap();
+        let resp = t
+            .send(HttpRequest::post("/echo", "{\"a\":1}"))
+            .await
+            .unwrap();
         assert_eq!(resp.status, 200);
         assert_eq!(&resp.body[..], b"{\"a\":1}");
     }
@@ -121,7 +125,10 @@ async fn trusted_with_the_ca_file_and_sends_sni_and_alpn() {
     // SNI carries the DNS name; IP addresses are not sent as SNI (RFC 6066).
     assert_eq!(sni, vec![Some("localhost".to_owned()), None]);
     let alpn = seen.alpn.lock().unwrap().clone();
-    assert!(alpn.iter().all(|a| a.as_deref() == Some(&b"http/1.1"[..])), "{alpn:?}");
+    assert!(
+        alpn.iter().all(|a| a.as_deref() == Some(&b"http/1.1"[..])),
+        "{alpn:?}"
+    );
 }
 
 #[tokio::test]
@@ -130,9 +137,16 @@ async fn sequential_requests_reuse_one_handshake() {
     let ca = Ca::new("dbc test CA");
     let ca_file = write(dir.path(), "ca.pem", &ca.cert_pem);
     let (addr, seen) = tls_server(&ca.leaf(&["localhost"])).await;
-    let t = transport(&format!("https://localhost:{}", addr.port()), Some(&ca_file)).unwrap();
+    let t = transport(
+        &format!("https://localhost:{}", addr.port()),
+        Some(&ca_file),
+    )
+    .unwrap();
     for i in 0..50 {
-        let resp = t.send(HttpRequest::post("/n", format!("{i}"))).await.unwrap();
+        let resp = t
+            .send(HttpRequest::post("/n", format!("{i}")))
+            .await
+            .unwrap();
         assert_eq!(resp.body, Bytes::from(format!("{i}")));
     }
     assert_eq!(seen.tcp.load(Ordering::SeqCst), 1);
@@ -146,7 +160,10 @@ async fn an_unknown_ca_is_named() {
     let (reason, err) = tls_failure(&format!("https://localhost:{}", addr.port()), None).await;
     assert_eq!(reason, TlsFailure::UnknownIssuer, "{err}");
     let msg = err.to_string();
-    assert!(msg.contains("not signed by a trusted CA") && msg.contains("--cacert"), "{msg}");
+    assert!(
+        msg.contains("not signed by a trusted CA") && msg.contains("--cacert"),
+        "{msg}"
+    );
     assert!(!err.is_connect_failure() && !err.is_outcome_unknown());
     assert_eq!(seen.handshakes.load(Ordering::SeqCst), 0);
 }
@@ -157,10 +174,16 @@ async fn a_wrong_host_name_is_named() {
     let ca = Ca::new("dbc test CA");
     let ca_file = write(dir.path(), "ca.pem", &ca.cert_pem);
     let (addr, _) = tls_server(&ca.leaf(&["node.example"])).await;
-    let (reason, err) =
-        tls_failure(&format!("https://localhost:{}", addr.port()), Some(&ca_file)).await;
+    let (reason, err) = tls_failure(
+        &format!("https://localhost:{}", addr.port()),
+        Some(&ca_file),
+    )
+    .await;
     assert_eq!(reason, TlsFailure::WrongHost, "{err}");
-    assert!(err.to_string().contains("not valid for this host name"), "{err}");
+    assert!(
+        err.to_string().contains("not valid for this host name"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -169,8 +192,11 @@ async fn an_expired_certificate_is_named() {
     let ca = Ca::new("dbc test CA");
     let ca_file = write(dir.path(), "ca.pem", &ca.cert_pem);
     let (addr, _) = tls_server(&ca.expired_leaf(&["localhost"])).await;
-    let (reason, err) =
-        tls_failure(&format!("https://localhost:{}", addr.port()), Some(&ca_file)).await;
+    let (reason, err) = tls_failure(
+        &format!("https://localhost:{}", addr.port()),
+        Some(&ca_file),
+    )
+    .await;
     assert_eq!(reason, TlsFailure::Expired, "{err}");
     assert!(err.to_string().contains("expired"), "{err}");
 }
@@ -205,8 +231,14 @@ async fn a_handshake_that_never_completes_times_out_within_the_connect_timeout()
         ),
         "{err:?}"
     );
-    assert!(took < Duration::from_millis(500) + Duration::from_secs(1), "{took:?}");
-    assert!(err.is_connect_failure(), "nothing was sent: a retry is safe");
+    assert!(
+        took < Duration::from_millis(500) + Duration::from_secs(1),
+        "{took:?}"
+    );
+    assert!(
+        err.is_connect_failure(),
+        "nothing was sent: a retry is safe"
+    );
 }
 
 #[tokio::test]
@@ -239,7 +271,12 @@ fn bad_ca_files_are_configuration_errors() {
         "bad.pem",
         "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
     );
-    for path in [dir.path().join("missing.pem"), not_pem, bad_pem, dir.path().to_path_buf()] {
+    for path in [
+        dir.path().join("missing.pem"),
+        not_pem,
+        bad_pem,
+        dir.path().to_path_buf(),
+    ] {
         let err = transport("https://localhost:1", Some(path.as_path())).unwrap_err();
         assert!(
             matches!(
@@ -251,10 +288,17 @@ fn bad_ca_files_are_configuration_errors() {
             ),
             "{path:?}: {err:?}"
         );
-        assert!(err.to_string().contains(&path.display().to_string()), "{err}");
+        assert!(
+            err.to_string().contains(&path.display().to_string()),
+            "{err}"
+        );
     }
     // An http:// transport never reads the CA file.
-    transport("http://localhost:1", Some(dir.path().join("missing.pem").as_path())).unwrap();
+    transport(
+        "http://localhost:1",
+        Some(dir.path().join("missing.pem").as_path()),
+    )
+    .unwrap();
 }
 
 #[test]

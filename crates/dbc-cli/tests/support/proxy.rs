@@ -34,7 +34,8 @@ pub async fn start(upstream: SocketAddr, auth: Option<&'static str>) -> (SocketA
                 let line = text.lines().next().unwrap_or_default().to_owned();
                 let got = text.lines().find_map(|h| {
                     let (k, v) = h.split_once(": ")?;
-                    k.eq_ignore_ascii_case("proxy-authorization").then(|| v.to_owned())
+                    k.eq_ignore_ascii_case("proxy-authorization")
+                        .then(|| v.to_owned())
                 });
                 l.lock().unwrap().push(line.clone());
                 if auth.is_some() && got.as_deref() != auth {
@@ -44,7 +45,8 @@ pub async fn start(upstream: SocketAddr, auth: Option<&'static str>) -> (SocketA
                     let _ = client.shutdown().await;
                     let mut sink = [0u8; 1024];
                     while let Ok(Ok(n)) =
-                        tokio::time::timeout(Duration::from_millis(500), client.read(&mut sink)).await
+                        tokio::time::timeout(Duration::from_millis(500), client.read(&mut sink))
+                            .await
                     {
                         if n == 0 {
                             break;

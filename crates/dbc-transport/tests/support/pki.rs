@@ -1,9 +1,7 @@
 //! A test PKI made at test time with rcgen: a CA and leaf certificates signed by it.
 #![allow(dead_code)]
 
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-};
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 
 /// A certificate authority.
 pub struct Ca {
@@ -49,7 +47,9 @@ impl Ca {
         let key = KeyPair::generate().unwrap();
         let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
         let mut params = CertificateParams::new(names).unwrap();
-        params.distinguished_name.push(DnType::CommonName, "test server");
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "test server");
         tweak(&mut params);
         let cert = params.signed_by(&key, &self.issuer).unwrap();
         Leaf {
