@@ -102,12 +102,12 @@ fn bare_client(ca_pem: &str) -> Bare {
     for c in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
         roots.add(c.unwrap()).unwrap();
     }
-    let mut config = rustls::ClientConfig::builder_with_provider(provider())
+    let config = rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_root_certificates(roots)
         .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    // hyper-rustls sets ALPN itself (`http/1.1` with enable_http1 only).
     // Same connector settings as HttpTransport so the ratio measures the wrapper.
     let mut http = HttpConnector::new();
     http.set_nodelay(true);
