@@ -41,7 +41,13 @@ async fn many_calls_share_one_tls_handshake() {
     let node = client.node(&sim.rented_node());
     for _ in 0..10 {
         node.info().await.unwrap();
+        // hyper's pool takes a connection back on a task of its own once the reply is read;
+        // a request sent in the same instant may open a second connection on a loaded
+        // machine. Sequential requests a moment apart (as a user or a poll loop sends them)
+        // must share one connection and one handshake.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         node.tasks().list().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     let s = sim.stats();
     assert_eq!(s.requests, 20);

@@ -46,6 +46,11 @@ async fn serves_https_and_counts_one_handshake_for_sequential_requests() {
         // a complete node reply, decrypted
         let text = String::from_utf8_lossy(&r.body).to_string();
         assert!(text.contains("\"errcode\""), "{text}");
+        // hyper's pool takes a connection back on a task of its own once the reply is read;
+        // a request sent in the same instant may open a second connection on a loaded
+        // machine. Sequential requests a moment apart (as a user or a poll loop sends them)
+        // must share one connection and one handshake.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     let s = sim.stats();
     assert_eq!(s.connections, 1);

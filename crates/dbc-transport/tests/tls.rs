@@ -148,6 +148,11 @@ async fn sequential_requests_reuse_one_handshake() {
             .await
             .unwrap();
         assert_eq!(resp.body, Bytes::from(format!("{i}")));
+        // hyper's pool takes a connection back on a task of its own once the reply is read;
+        // a request sent in the same instant may open a second connection on a loaded
+        // machine. Sequential requests a moment apart (as a user or a poll loop sends them)
+        // must share one connection and one handshake.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     assert_eq!(seen.tcp.load(Ordering::SeqCst), 1);
     assert_eq!(seen.handshakes.load(Ordering::SeqCst), 1);
