@@ -4,6 +4,9 @@
 //! the signing bench, measures the CLI against `curl` and against a polkadot-js signer process,
 //! then writes `target/bench/summary.json` and regenerates the table in `docs/benchmarks.md`.
 
+#[path = "bench_tls.rs"]
+mod tls;
+
 use crate::workspace_root;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
@@ -80,8 +83,22 @@ const TARGETS: &[Target] = &[
         name: "cli_request_vs_curl",
         field: "ratio",
         at_most: true,
-        limit: 2.0,
-        text: "ratio ≤ 2.0",
+        limit: 0.6,
+        text: "ratio ≤ 0.6",
+    },
+    Target {
+        name: "transport_tls_vs_hyper",
+        field: "ratio",
+        at_most: false,
+        limit: 0.90,
+        text: "ratio ≥ 0.90",
+    },
+    Target {
+        name: "cli_https_request_vs_curl",
+        field: "ratio",
+        at_most: true,
+        limit: 1.0,
+        text: "ratio ≤ 1.0",
     },
     Target {
         name: "client_rss_1k_inflight",
@@ -102,11 +119,13 @@ const INFO_ONLY: &[(&str, &str)] = &[
 const ORDER: &[&str] = &[
     "sign_vs_schnorrkel",
     "transport_vs_hyper",
+    "transport_tls_vs_hyper",
     "client_session_vs_hyper",
     "client_wallet_vs_presigned",
     "sim_rps_session",
     "sim_rps_wallet",
     "cli_request_vs_curl",
+    "cli_https_request_vs_curl",
     "cli_vs_node_signer",
     "client_rss_1k_inflight",
 ];
@@ -467,7 +486,11 @@ fn cli_vs_node_signer(dbc: &Path, sim: &SimChild, out_dir: &Path, runs: usize) -
 }
 
 fn cli_figures(target: &Path, out_dir: &Path, quick: bool) -> Vec<Value> {
-    let names = ["cli_request_vs_curl", "cli_vs_node_signer"];
+    let names = [
+        "cli_request_vs_curl",
+        "cli_vs_node_signer",
+        "cli_https_request_vs_curl",
+    ];
     eprintln!("xtask bench: cargo build --release -p dbc-cli -p dbc-sim --bins");
     let st = Command::new(cargo())
         .args([
@@ -504,6 +527,7 @@ fn cli_figures(target: &Path, out_dir: &Path, quick: bool) -> Vec<Value> {
     vec![
         cli_vs_curl(&dbc, &sim, out_dir, runs),
         cli_vs_node_signer(&dbc, &sim, out_dir, node_runs),
+        tls::cli_https_vs_curl(&dbc, &sim_bin, out_dir, runs),
     ]
 }
 
@@ -756,6 +780,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             Err(e) => figures.extend(expected.iter().map(|name| skipped(name, e.clone()))),
         }
     }
+    figures.extend(tls::throughput_figures(quick));
     figures.extend(cli_figures(&target, &out_dir, quick));
     figures.extend(crate::bench_fleet::figures(quick));
     figures.extend(crate::bench_monitor::figures(quick));

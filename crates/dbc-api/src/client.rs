@@ -2,11 +2,13 @@
 
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind};
+use crate::plaintext::{self, PlaintextExposure};
 use dbc_sign::Signer;
-use dbc_transport::{BoxTransport, HttpRequest, HttpTransport, TransportError};
+use dbc_transport::{BoxTransport, HttpRequest, HttpTransport, Proxy, TransportError};
 use dbc_types::endpoint::{build_request, Auth};
 use dbc_types::{decode, Credential, Endpoint, Envelope, NodeId, RentOrder, ReplyError};
 use rand::Rng;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,6 +59,8 @@ pub(crate) struct Inner {
     pub(crate) transport: BoxTransport,
     pub(crate) retry: RetryPolicy,
     pub(crate) rent_order: Option<RentOrder>,
+    /// The plaintext-credential warning (once per client).
+    pub(crate) plaintext: plaintext::Warning,
 }
 
 /// The typed DBC client. `Clone + Send + Sync`; clones share the connection pool.
@@ -85,10 +89,15 @@ pub struct ClientBuilder {
     request_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     rent_order: Option<RentOrder>,
+    ca_files: Vec<PathBuf>,
+    proxy: Option<Proxy>,
+    allow_http: bool,
+    on_plaintext: Option<plaintext::Hook>,
 }
 
 impl ClientBuilder {
-    /// The client node's URL, `http://HOST:PORT`.
+    /// The client node's URL: `https://HOST[:PORT]` (port 443 by default) or
+    /// `http://HOST[:PORT]` (port 80 by default).
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
         self
@@ -128,14 +137,51 @@ impl ClientBuilder {
         self.rent_order = Some(r);
         self
     }
+    /// Also trust the CA certificates of this PEM file (repeatable): for a node behind TLS
+    /// with a self-signed certificate or a private CA. The system's trust store stays trusted;
+    /// certificate verification cannot be turned off.
+    pub fn ca_cert_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_files.push(path.into());
+        self
+    }
+    /// Which HTTP proxy to use (default: from the environment, like curl; see
+    /// [`Proxy::from_env`]).
+    pub fn proxy(mut self, p: Proxy) -> Self {
+        self.proxy = Some(p);
+        self
+    }
+    /// Accept sending credentials over plain `http://` to a host that is not loopback
+    /// without a warning (also: environment `DBC_ALLOW_HTTP=1`).
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+    /// Called (at most once per client) instead of the default `tracing` warning when a
+    /// request carrying a credential is about to go over plain `http://` to a host that is
+    /// not loopback.
+    pub fn on_plaintext_credentials(
+        mut self,
+        hook: impl Fn(&PlaintextExposure<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_plaintext = Some(Arc::new(hook));
+        self
+    }
     /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for a missing or invalid URL, an `https://` URL in a build without
+    /// the `rustls` feature, an unreadable CA file or an invalid proxy.
     pub fn build(self) -> Result<Client, Error> {
         let transport = match self.transport {
             Some(t) => t,
             None => {
                 let url = self.url.ok_or_else(|| {
-                    Error::Config("no client node URL: set one like http://127.0.0.1:5052".into())
+                    Error::Config(
+                        "no client node URL: set one like https://node.example or http://127.0.0.1:5052"
+                            .into(),
+                    )
                 })?;
+                check_tls_compiled(&url)?;
                 let mut b = HttpTransport::builder().base_url(&url);
                 if let Some(t) = self.request_timeout {
                     b = b.request_timeout(t);
@@ -143,19 +189,44 @@ impl ClientBuilder {
                 if let Some(t) = self.connect_timeout {
                     b = b.connect_timeout(t);
                 }
+                for f in self.ca_files {
+                    b = b.ca_cert_file(f);
+                }
+                if let Some(p) = self.proxy {
+                    b = b.proxy(p);
+                }
                 let t = b.build().map_err(|e| Error::Config(e.to_string()))?;
                 Arc::new(t) as BoxTransport
             }
         };
+        let plaintext =
+            plaintext::Warning::new(transport.base_url(), self.allow_http, self.on_plaintext);
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
                 retry: self.retry,
                 rent_order: self.rent_order,
+                plaintext,
             }),
             creds: self.creds,
         })
     }
+}
+
+/// An `https://` URL needs this crate's `rustls` feature (on by default).
+fn check_tls_compiled(url: &str) -> Result<(), Error> {
+    let https = url
+        .trim()
+        .get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+    if https && !cfg!(feature = "rustls") {
+        return Err(Error::Config(format!(
+            "`{}` needs HTTPS, which this build of dbc-api leaves out: enable dbc-api's \
+             `rustls` feature (on by default; it is off because of `default-features = false`)",
+            dbc_transport::redact_userinfo(url.trim())
+        )));
+    }
+    Ok(())
 }
 
 /// Where the credential of one call comes from.
@@ -271,6 +342,9 @@ impl Client {
                 env.credential = creds.credential()?;
             }
             let wire = build_request::<E>(params, &env)?;
+            self.inner
+                .plaintext
+                .before_send(self.inner.transport.base_url(), &env.credential);
             let req = HttpRequest {
                 method: http::Method::POST,
                 path_and_query: wire.path_and_query,
@@ -373,5 +447,53 @@ fn refine_signature_kind(sent: &Credential) -> ErrorKind {
         .any(|v| matches!(v, Err(dbc_sign::VerifyError::WrappedBytes)));
     ErrorKind::SignatureInvalid {
         bytes_wrapped: wrapped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With the `rustls` feature (the default) an https URL builds (port 443 by default).
+    #[cfg(feature = "rustls")]
+    #[test]
+    fn https_urls_build_with_the_rustls_feature() {
+        let c = Client::builder().url("https://node.example").build();
+        assert_eq!(
+            c.map(|c| c.url().to_owned()).ok().as_deref(),
+            Some("https://node.example:443")
+        );
+    }
+
+    /// Built with `default-features = false` (CI: `cargo test -p dbc-api --no-default-features
+    /// --lib`), an https URL is a clear error naming the feature.
+    #[cfg(not(feature = "rustls"))]
+    #[test]
+    fn https_without_the_rustls_feature_names_it() {
+        let Err(e) = Client::builder()
+            .url("https://u:hunter2@node.example")
+            .build()
+        else {
+            panic!("an https URL must be refused without TLS support")
+        };
+        let msg = e.to_string();
+        assert!(
+            msg.contains("`rustls` feature") && msg.contains("dbc-api"),
+            "{msg}"
+        );
+        assert!(!msg.contains("hunter2"), "{msg}");
+    }
+
+    #[test]
+    fn user_info_in_the_url_is_refused_and_never_shown() {
+        for url in [
+            "http://user:hunter2@node.example:1",
+            "https://user:hunter2@node.example",
+        ] {
+            let Err(e) = Client::builder().url(url).build() else {
+                panic!("user info must be refused: {url}")
+            };
+            assert!(!format!("{e} {e:?}").contains("hunter2"), "{e}");
+        }
     }
 }

@@ -260,11 +260,16 @@ impl Error {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             Error::Api { kind, .. } => kind.hint(),
+            // Their text already says what to do.
+            Error::Transport {
+                source: TransportError::Tls { .. } | TransportError::Proxy { .. },
+                ..
+            } => None,
             Error::Transport { source, .. } if source.is_outcome_unknown() => {
                 Some("the request may have been executed: re-read state before retrying")
             }
             Error::Transport { source, .. } if source.is_connect_failure() => {
-                Some("is the client node running and the URL right (http://HOST:PORT)?")
+                Some("is the client node running and the URL right (https://HOST[:PORT] or http://HOST:PORT)?")
             }
             Error::CreateOutcomeUnknown { .. } => {
                 Some("the VM may have been created: reconcile by listing tasks (tasks().reconcile_create) before creating again")

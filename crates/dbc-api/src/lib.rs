@@ -5,6 +5,7 @@ pub mod client;
 pub mod credentials;
 pub mod error;
 pub mod fanout;
+pub mod plaintext;
 pub mod resources;
 pub mod tasks;
 
@@ -12,6 +13,7 @@ pub use client::{CallOptions, Client, ClientBuilder, RetryPolicy};
 pub use credentials::Credentials;
 pub use error::{Error, ErrorKind};
 pub use fanout::FanOut;
+pub use plaintext::PlaintextExposure;
 pub use tasks::{Created, ProgressFn, WaitOptions};
 
 pub use dbc_sign;

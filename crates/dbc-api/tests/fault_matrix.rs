@@ -1,5 +1,6 @@
 //! Fault matrix: every endpoint of `dbc_types::REGISTRY` × every fault the simulator can inject
-//! (plus an unknown node id and a closed port). For each case the client must return the
+//! (plus an unknown node id, a closed port, TLS faults — a certificate from an unknown CA, a
+//! handshake that never completes — and proxy faults — a refused proxy, a 407). For each case the client must return the
 //! expected typed error (or the route's normal outcome where the fault cannot apply), within
 //! its timeout + 1 s per attempt, without panicking, and must never send a mutating request
 //! more than once (a counting transport records every send).
@@ -12,8 +13,11 @@
 //! or a typed node error).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use dbc_api::dbc_transport::{
-    BoxFuture, HttpRequest, HttpResponse, HttpTransport, Transport, TransportError,
+    BoxFuture, HttpRequest, HttpResponse, HttpTransport, Proxy, ProxyFailure, TlsFailure,
+    Transport, TransportError,
 };
 use dbc_api::{Client, Credentials, Error, ErrorKind, RetryPolicy};
 use dbc_sign::Keypair;
@@ -29,6 +33,8 @@ use std::time::{Duration, Instant};
 
 /// The client's whole-request timeout in every case.
 const TIMEOUT: Duration = Duration::from_millis(2000);
+/// The client's connect timeout (TCP, proxy tunnel and TLS handshake together).
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
 /// The simulator's client-node → GPU-node timeout (`"<op> timeout"` after this).
 const NODE_TIMEOUT: Duration = Duration::from_millis(300);
 /// Latency injected by the "latency below timeout" fault.
@@ -72,9 +78,13 @@ enum Case {
     ReplyLost,
     UnknownNode,
     Refused,
+    TlsUnknownCa,
+    TlsHandshakeHangs,
+    ProxyRefused,
+    ProxyAuthRequired,
 }
 
-const CASES: [Case; 10] = [
+const CASES: [Case; 14] = [
     Case::Latency,
     Case::NeverAnswers,
     Case::DropMidReply,
@@ -85,6 +95,10 @@ const CASES: [Case; 10] = [
     Case::ReplyLost,
     Case::UnknownNode,
     Case::Refused,
+    Case::TlsUnknownCa,
+    Case::TlsHandshakeHangs,
+    Case::ProxyRefused,
+    Case::ProxyAuthRequired,
 ];
 
 impl Case {
@@ -98,7 +112,12 @@ impl Case {
             Case::Oversized => FaultKind::Oversized(2 * MAX_BODY),
             Case::OpTimeout => FaultKind::NeverAnswer,
             Case::ReplyLost => FaultKind::ReplyLost,
-            Case::UnknownNode | Case::Refused => return None,
+            Case::UnknownNode
+            | Case::Refused
+            | Case::TlsUnknownCa
+            | Case::TlsHandshakeHangs
+            | Case::ProxyRefused
+            | Case::ProxyAuthRequired => return None,
         })
     }
 }
@@ -306,6 +325,8 @@ enum Expect {
     ConnectionClosed,
     BodyTooLarge,
     Refused,
+    Tls(TlsFailure),
+    Proxy(ProxyFailure),
     Decode(u16),
     Api(u16, ErrorKind),
     /// `tasks.create` whose request may have executed: `CreateOutcomeUnknown` wrapping this.
@@ -336,6 +357,12 @@ fn expect(name: &str, case: Case, baseline: &Class) -> Expect {
     let e = match case {
         Case::Latency => Expect::Baseline,
         Case::Refused => Expect::Refused,
+        Case::TlsUnknownCa => Expect::Tls(TlsFailure::UnknownIssuer),
+        Case::TlsHandshakeHangs => Expect::Tls(TlsFailure::HandshakeTimeout),
+        Case::ProxyRefused => Expect::Proxy(ProxyFailure::Connect(
+            dbc_api::dbc_transport::ConnectKind::Refused,
+        )),
+        Case::ProxyAuthRequired => Expect::Proxy(ProxyFailure::AuthRequired),
         _ if !route_faulted => Expect::Baseline,
         Case::NeverAnswers => Expect::RequestTimeout,
         Case::DropMidReply => Expect::ConnectionClosed,
@@ -388,6 +415,10 @@ fn matches(exp: &Expect, got: Option<&Error>, baseline: &Class) -> bool {
                 }
             )
         }),
+        Expect::Tls(want) => transport(&|s| matches!(s, T::Tls { reason, .. } if reason == want)),
+        Expect::Proxy(want) => {
+            transport(&|s| matches!(s, T::Proxy { reason, .. } if reason == want))
+        }
         Expect::Decode(st) => {
             matches!(got, Some(Error::Decode { http_status, .. }) if http_status == st)
         }
@@ -429,12 +460,13 @@ async fn start_sim(name: &str, case: Option<Case>) -> SimHandle {
     b.start().await.expect("simulator starts")
 }
 
-fn client_for(url: &str) -> (Client, Arc<Counting>) {
+fn client_for(url: &str, proxy: Proxy) -> (Client, Arc<Counting>) {
     let inner = HttpTransport::builder()
         .base_url(url)
         .request_timeout(TIMEOUT)
-        .connect_timeout(TIMEOUT)
+        .connect_timeout(CONNECT_TIMEOUT)
         .max_body_bytes(MAX_BODY)
+        .proxy(proxy)
         .build()
         .expect("transport");
     let counting = Arc::new(Counting {
@@ -459,20 +491,92 @@ fn client_for(url: &str) -> (Client, Arc<Counting>) {
     (client, counting)
 }
 
-/// Runs one endpoint once (fresh simulator unless `refused_url` is given).
-async fn run_one(name: &'static str, case: Option<Case>, refused_url: String) -> Outcome {
-    let sim = if case == Some(Case::Refused) {
+/// Where the cases that need no simulator of their own send requests.
+#[derive(Clone)]
+struct Targets {
+    /// A closed port.
+    refused: String,
+    /// An HTTPS simulator whose certificate comes from a CA the client does not trust.
+    untrusted_tls: String,
+    /// Accepts TCP connections and never answers the TLS ClientHello.
+    hanging_tls: String,
+    /// A proxy URL on a closed port.
+    refused_proxy: String,
+    /// A proxy that answers 407 to everything.
+    auth_proxy: String,
+}
+
+impl Targets {
+    /// URL and proxy of a case that needs no fresh simulator; `None`: it does.
+    fn fixed(&self, case: Option<Case>) -> Option<(String, Proxy)> {
+        Some(match case? {
+            Case::Refused => (self.refused.clone(), Proxy::none()),
+            Case::TlsUnknownCa => (self.untrusted_tls.clone(), Proxy::none()),
+            Case::TlsHandshakeHangs => (self.hanging_tls.clone(), Proxy::none()),
+            Case::ProxyRefused => (self.refused.clone(), Proxy::url(&self.refused_proxy)),
+            Case::ProxyAuthRequired => (self.refused.clone(), Proxy::url(&self.auth_proxy)),
+            _ => return None,
+        })
+    }
+
+    /// Starts the shared servers (kept alive by the returned handle).
+    async fn start(refused: String) -> (Targets, SimHandle) {
+        let ca = support::pki::Ca::new("a CA nobody trusts");
+        let leaf = ca.leaf(&["127.0.0.1"]);
+        let tls_sim = Simulator::builder()
+            .tls(dbc_sim::TlsIdentity::Pem {
+                cert: leaf.cert_pem,
+                key: leaf.key_pem,
+            })
+            .start()
+            .await
+            .unwrap();
+        let hang = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let hanging_tls = format!("https://{}", hang.local_addr().unwrap());
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((s, _)) = hang.accept().await {
+                held.push(s);
+            }
+        });
+        let (auth_proxy, _) = support::proxy::start(
+            refused.trim_start_matches("http://").parse().unwrap(),
+            Some("Basic nobody-has-this"),
+        )
+        .await;
+        let refused_proxy = refused.clone();
+        (
+            Targets {
+                refused,
+                untrusted_tls: tls_sim.url(),
+                hanging_tls,
+                refused_proxy,
+                auth_proxy: format!("http://{auth_proxy}"),
+            },
+            tls_sim,
+        )
+    }
+}
+
+/// Runs one endpoint once (fresh simulator unless the case needs none).
+async fn run_one(name: &'static str, case: Option<Case>, targets: Targets) -> Outcome {
+    let fixed = targets.fixed(case);
+    let sim = if fixed.is_some() {
         None
     } else {
         Some(start_sim(name, case).await)
     };
-    let url = sim.as_ref().map(|s| s.url()).unwrap_or(refused_url);
+    let (url, proxy) = match (&sim, fixed) {
+        (Some(s), _) => (s.url(), Proxy::none()),
+        (None, Some(f)) => f,
+        (None, None) => unreachable!(),
+    };
     let node = match (&sim, case) {
         (_, Some(Case::UnknownNode)) | (None, _) => "ab".repeat(32).parse().unwrap(),
         (Some(s), _) => s.rented_node(),
     };
     let task: TaskId = "NoSuchTask0000000001".parse().unwrap();
-    let (client, counting) = client_for(&url);
+    let (client, counting) = client_for(&url, proxy);
     let started = Instant::now();
     let result = call(&client, name, &node, &task)
         .await
@@ -508,12 +612,13 @@ async fn every_endpoint_under_every_fault() {
     let reserved = tokio::net::TcpSocket::new_v4().unwrap();
     reserved.bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let refused_url = format!("http://{}", reserved.local_addr().unwrap());
+    let (targets, tls_sim) = Targets::start(refused_url.clone()).await;
 
     // Baselines (no fault): every route must answer with a success or a typed node error.
     let mut set = tokio::task::JoinSet::new();
     for &name in &names {
-        let u = refused_url.clone();
-        set.spawn(async move { (name, run_one(name, None, u).await) });
+        let t = targets.clone();
+        set.spawn(async move { (name, run_one(name, None, t).await) });
     }
     let mut baseline: BTreeMap<&str, Class> = BTreeMap::new();
     let mut failures: Vec<String> = Vec::new();
@@ -544,10 +649,10 @@ async fn every_endpoint_under_every_fault() {
     let mut set = tokio::task::JoinSet::new();
     for &name in &names {
         for case in CASES {
-            let (u, sem) = (refused_url.clone(), sem.clone());
+            let (t, sem) = (targets.clone(), sem.clone());
             set.spawn(async move {
                 let _permit = sem.acquire_owned().await.unwrap();
-                (name, case, run_one(name, Some(case), u).await)
+                (name, case, run_one(name, Some(case), t).await)
             });
         }
     }
@@ -635,6 +740,7 @@ async fn every_endpoint_under_every_fault() {
     );
     assert_eq!(passed + known_seen.len(), total);
     drop(reserved);
+    tls_sim.shutdown().await;
 }
 
 /// The call table covers the registry exactly: a new endpoint fails this test until it is
@@ -646,7 +752,7 @@ async fn call_table_covers_the_registry() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", l.local_addr().unwrap())
     };
-    let (client, _) = client_for(&url);
+    let (client, _) = client_for(&url, Proxy::none());
     let client = Client::builder()
         .url(url)
         .retries(0)

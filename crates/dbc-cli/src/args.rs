@@ -11,6 +11,7 @@ const MAIN_EXAMPLES: &str = "\
 Examples:
   dbc demo                                   # whole seed flow against the built-in simulator
   dbc --url http://127.0.0.1:5002 version    # client node version
+  dbc --url https://node.example --cacert ca.pem version   # over TLS, private CA
   dbc node info $NODE                        # machine info of a GPU node
   DBC_SURI_FILE=~/.dbc/renter.suri dbc node session-id $NODE
   dbc vm create $NODE --image ubuntu.qcow2 --cpus 4 --mem 8 --disk 10 --gpus 0 \\
@@ -22,7 +23,7 @@ Examples:
 Configuration: <config dir>/dbc/config.toml (override with DBC_CONFIG), profiles chosen with
 --profile/DBC_PROFILE. Precedence: flags > environment > profile > defaults.
 Exit codes: 0 ok, 1 API or verification failure, 2 usage/config error, 3 transport error
-(unreachable, timeout), 130 interrupted.";
+(unreachable, timeout, TLS or proxy failure), 130 interrupted.";
 
 /// `dbc`: every DeepBrainChain client API call, safe signing, and a one-command demo.
 #[derive(Debug, Parser)]
@@ -92,6 +93,9 @@ pub struct GlobalArgs {
     /// File holding the SURI of one signing multisig member (repeat per member)
     #[arg(long, global = true, value_name = "PATH", help_heading = CREDS)]
     pub multisig_signer_file: Vec<PathBuf>,
+    /// TLS CA file, proxy (see crate::net).
+    #[command(flatten)]
+    pub net: crate::net::NetArgs,
 }
 
 /// A secret given on the command line (accepted with a warning). `Debug` is redacted.

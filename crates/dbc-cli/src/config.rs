@@ -47,6 +47,12 @@ pub struct Profile {
     /// PEM bundle of extra CA certificates for `https://` URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cacert: Option<PathBuf>,
+    /// HTTP proxy URL, or `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+    /// Send credentials over plain http:// without a warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_http: Option<bool>,
 }
 
 /// Output format of a profile.
@@ -79,6 +85,9 @@ pub struct Settings {
     /// Request timeout.
     #[serde(with = "opt_duration")]
     pub timeout: Option<Duration>,
+    /// CA file, proxy, plaintext warning.
+    #[serde(flatten)]
+    pub net: crate::net::NetSettings,
     /// The selected profile's content (key sources are read by `creds`).
     #[serde(skip)]
     pub profile_data: Profile,
@@ -230,7 +239,9 @@ pub fn resolve(g: &GlobalArgs) -> Result<Settings, CliError> {
         }
         _ => None,
     };
+    let net = crate::net::resolve(&g.net, &profile_data)?;
     Ok(Settings {
+        net,
         config_path: path,
         config_found,
         profile,

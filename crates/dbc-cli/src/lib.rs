@@ -9,6 +9,7 @@ mod creds;
 mod demo;
 mod error;
 mod logging;
+mod net;
 mod output;
 mod prompt;
 mod secret_file;

@@ -72,6 +72,12 @@ pub struct SimArgs {
     /// `--fault '*=oversized:128KiB'`.
     #[arg(long = "fault", value_name = "ROUTE[@NODE]=KIND[:ARG]", value_parser = parse_fault)]
     pub faults: Vec<FaultSpec>,
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 fn parse_fault(s: &str) -> Result<FaultSpec, String> {
@@ -110,7 +116,14 @@ pub async fn run(args: SimArgs) -> Result<(), SimError> {
         None => SimConfig::default(),
     };
     let (create_min, create_max) = args.create_delay;
-    let mut builder = Simulator::builder()
+    let mut builder = Simulator::builder();
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        builder = builder.tls(crate::TlsIdentity::Files {
+            cert: cert.clone(),
+            key: key.clone(),
+        });
+    }
+    let mut builder = builder
         .listen(args.listen)
         .seed(args.seed)
         .create_delay(create_min)

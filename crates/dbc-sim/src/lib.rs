@@ -14,7 +14,10 @@ mod libevent;
 mod lifecycle;
 mod node;
 mod server;
+mod tls;
 mod wire;
+
+pub use tls::TlsIdentity;
 
 pub use clock::{BLOCK_SECS, VERIFY_WINDOW_BLOCKS};
 pub use config::{
@@ -70,6 +73,10 @@ pub struct SimStats {
     pub nonces_remembered: usize,
     /// Requests currently being forwarded.
     pub in_flight: usize,
+    /// TCP connections accepted.
+    pub connections: u64,
+    /// TLS handshakes completed (HTTPS only).
+    pub tls_handshakes: u64,
 }
 
 /// Entry point.
@@ -98,6 +105,7 @@ pub struct SimBuilder {
     fault_specs: Vec<FaultSpec>,
     time_scale: Option<f64>,
     create_timing: CreateTiming,
+    tls: Option<TlsIdentity>,
 }
 
 impl Default for SimBuilder {
@@ -115,6 +123,7 @@ impl Default for SimBuilder {
             fault_specs: Vec::new(),
             time_scale: None,
             create_timing: CreateTiming::default(),
+            tls: None,
         }
     }
 }
@@ -182,12 +191,19 @@ impl SimBuilder {
         self
     }
 
+    /// Serve HTTPS with this certificate chain and key (the URL is then `https://…`).
+    pub fn tls(mut self, identity: TlsIdentity) -> Self {
+        self.tls = Some(identity);
+        self
+    }
+
     /// Bind and start serving.
     ///
     /// # Errors
-    /// [`SimError::Config`] for an invalid world or fault, [`SimError::Io`] when the address
-    /// cannot be bound.
+    /// [`SimError::Config`] for an invalid world, fault or TLS identity, [`SimError::Io`] when the
+    /// address cannot be bound.
     pub async fn start(self) -> Result<SimHandle, SimError> {
+        let acceptor = self.tls.as_ref().map(TlsIdentity::acceptor).transpose()?;
         let timing = self.create_timing.validated(self.create_delay)?;
         let delays = Delays {
             create: self.create_delay,
@@ -298,7 +314,15 @@ impl SimBuilder {
         let (stop_tx, stop_rx) = watch::channel(false);
         let monitor = monitor::start(&self, shared.clone(), stop_rx.clone())?;
         let sh = shared.clone();
-        let task = tokio::spawn(accept_loop(listener, sh, stop_rx));
+        let conn_stats = Arc::new(tls::ConnStats::default());
+        let tls_on = acceptor.is_some();
+        let task = tokio::spawn(accept_loop(
+            listener,
+            sh,
+            stop_rx,
+            acceptor,
+            conn_stats.clone(),
+        ));
         let renter = match self.config.nodes.first().and_then(|n| n.renter.clone()) {
             Some(Renter::Wallet { wallet }) => wallet,
             Some(Renter::Multisig { members, threshold }) => crypto_multisig(&members, threshold),
@@ -312,6 +336,8 @@ impl SimBuilder {
                 task: Mutex::new(Some(task)),
                 renter,
                 monitor,
+                tls: tls_on,
+                conn_stats,
             }),
         })
     }
@@ -334,6 +360,8 @@ async fn accept_loop(
     listener: tokio::net::TcpListener,
     sh: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+    conn_stats: Arc<tls::ConnStats>,
 ) {
     let mut conns = tokio::task::JoinSet::new();
     loop {
@@ -354,8 +382,12 @@ async fn accept_loop(
                 let _ = stream.set_nodelay(true);
                 let sh = sh.clone();
                 let mut stop = stop.clone();
+                let (acceptor, conn_stats) = (acceptor.clone(), conn_stats.clone());
                 conns.spawn(async move {
                     let _slot = slot;
+                    let Some(stream) = tls::accept(acceptor.as_ref(), stream, &conn_stats).await else {
+                        return;
+                    };
                     let svc = hyper::service::service_fn(move |req| server::serve(sh.clone(), req));
                     let conn = http1::Builder::new()
                         .timer(hyper_util::rt::TokioTimer::new())
@@ -390,6 +422,8 @@ struct HandleInner {
     task: Mutex<Option<tokio::task::JoinHandle<()>>>,
     renter: String,
     monitor: Arc<monitor::Hub>,
+    tls: bool,
+    conn_stats: Arc<tls::ConnStats>,
 }
 
 /// A running simulator (cheap to clone). `Debug` shows only the address and node ids
@@ -418,9 +452,10 @@ impl std::fmt::Debug for SimHandle {
 }
 
 impl SimHandle {
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT` when serving TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.inner.addr)
+        let scheme = if self.inner.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.inner.addr)
     }
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
@@ -515,6 +550,8 @@ impl SimHandle {
         let mut s = SimStats {
             requests: sh.requests.load(Ordering::Relaxed),
             in_flight: sh.in_flight.load(Ordering::Relaxed),
+            connections: self.inner.conn_stats.accepted.load(Ordering::Relaxed),
+            tls_handshakes: self.inner.conn_stats.handshakes.load(Ordering::Relaxed),
             ..SimStats::default()
         };
         let now = std::time::Instant::now();

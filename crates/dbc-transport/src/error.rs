@@ -5,6 +5,9 @@ use std::fmt;
 use std::io;
 use std::time::Duration;
 
+use crate::connect::ConnectError;
+use crate::failure::{ProxyFailure, TlsFailure};
+
 /// Why a TCP connection could not be established.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -114,15 +117,33 @@ pub enum TransportError {
         /// The configured limit in bytes.
         limit: usize,
     },
-    /// TLS setup or handshake failed.
-    #[error("{method} {path}: TLS failure talking to {addr}: {detail}")]
+    /// The TLS handshake with the server failed; nothing was sent.
+    #[error(
+        "{method} {path}: TLS handshake with {addr} failed: {reason} ({detail}); nothing was sent"
+    )]
     Tls {
-        /// HTTP method (empty when raised while building the transport).
+        /// HTTP method.
         method: String,
-        /// Request path (empty when raised while building the transport).
+        /// Request path (no query).
         path: String,
         /// `host:port` of the server.
         addr: String,
+        /// Why, with what to do about it.
+        reason: TlsFailure,
+        /// Low-level detail.
+        detail: String,
+    },
+    /// The HTTP proxy could not be used; nothing reached the server.
+    #[error("{method} {path}: proxy {proxy}: {reason} ({detail}); nothing was sent to the server")]
+    Proxy {
+        /// HTTP method.
+        method: String,
+        /// Request path (no query).
+        path: String,
+        /// The proxy, `http://HOST:PORT` (never its credentials).
+        proxy: String,
+        /// Why, with what to do about it.
+        reason: ProxyFailure,
         /// Low-level detail.
         detail: String,
     },
@@ -151,13 +172,24 @@ impl TransportError {
         )
     }
 
-    /// `true` when no connection was established and nothing was sent: a
-    /// retry is safe ([`Connect`](Self::Connect),
-    /// [`ConnectTimeout`](Self::ConnectTimeout)).
+    /// `true` when no connection was established and nothing was sent, for a reason that
+    /// may pass: a retry is safe ([`Connect`](Self::Connect),
+    /// [`ConnectTimeout`](Self::ConnectTimeout), a TLS handshake that timed out, a proxy
+    /// that could not be reached or did not answer in time). Certificate and proxy
+    /// authentication failures are not: retrying cannot help.
     pub fn is_connect_failure(&self) -> bool {
         matches!(
             self,
-            TransportError::Connect { .. } | TransportError::ConnectTimeout { .. }
+            TransportError::Connect { .. }
+                | TransportError::ConnectTimeout { .. }
+                | TransportError::Tls {
+                    reason: TlsFailure::HandshakeTimeout,
+                    ..
+                }
+                | TransportError::Proxy {
+                    reason: ProxyFailure::Connect(_) | ProxyFailure::Timeout,
+                    ..
+                }
         )
     }
 
@@ -171,6 +203,7 @@ impl TransportError {
             | TransportError::ConnectionClosed { method, .. }
             | TransportError::BodyTooLarge { method, .. }
             | TransportError::Tls { method, .. }
+            | TransportError::Proxy { method, .. }
             | TransportError::Other { method, .. } => non_empty(method),
         }
     }
@@ -185,6 +218,7 @@ impl TransportError {
             | TransportError::ConnectionClosed { path, .. }
             | TransportError::BodyTooLarge { path, .. }
             | TransportError::Tls { path, .. }
+            | TransportError::Proxy { path, .. }
             | TransportError::Other { path, .. } => non_empty(path),
         }
     }
@@ -204,7 +238,8 @@ pub(crate) struct ReqCtx<'a> {
     pub method: &'a str,
     pub path: &'a str,
     pub addr: &'a str,
-    pub tls: bool,
+    /// The proxy in use, as shown in errors (no credentials).
+    pub proxy: Option<&'a str>,
     pub connect_timeout: Duration,
 }
 
@@ -213,7 +248,6 @@ pub(crate) struct ReqCtx<'a> {
 pub(crate) enum ConnectClass {
     Timeout,
     Kind(ConnectKind),
-    Tls,
 }
 
 /// Render an error and its sources as `a: b: c` (deduplicating repeats).
@@ -258,16 +292,14 @@ fn chain_has_msg(err: &(dyn StdError + 'static), msg: &str) -> bool {
     false
 }
 
-/// Classify a connect-phase error chain (as produced by hyper-util's
-/// `HttpConnector`, possibly wrapped by the TLS connector).
+/// Classify a TCP connect error chain (as produced by hyper-util's `HttpConnector`).
 ///
 /// hyper-util reports a connect timeout as an `io::Error` of kind `TimedOut`
 /// under a "tcp connect error"; DNS failures are reported under "dns error".
-pub(crate) fn classify_connect(err: &(dyn StdError + 'static), tls: bool) -> ConnectClass {
+pub(crate) fn classify_connect(err: &(dyn StdError + 'static)) -> ConnectClass {
     if chain_has_msg(err, "dns error") {
         return ConnectClass::Kind(ConnectKind::Dns);
     }
-    let tcp_phase = chain_has_msg(err, "tcp connect error");
     match find_io(err).map(io::Error::kind) {
         Some(io::ErrorKind::TimedOut) => ConnectClass::Timeout,
         Some(io::ErrorKind::ConnectionRefused) => ConnectClass::Kind(ConnectKind::Refused),
@@ -276,14 +308,47 @@ pub(crate) fn classify_connect(err: &(dyn StdError + 'static), tls: bool) -> Con
             | io::ErrorKind::NetworkUnreachable
             | io::ErrorKind::AddrNotAvailable,
         ) => ConnectClass::Kind(ConnectKind::Unreachable),
-        _ if tls && !tcp_phase => ConnectClass::Tls,
         _ => ConnectClass::Kind(ConnectKind::Other),
     }
 }
 
 impl ReqCtx<'_> {
+    /// Map an error of the connect phase: our connector's typed failures (TLS, proxy), else
+    /// a TCP connect failure.
     pub(crate) fn connect_error(&self, err: &(dyn StdError + 'static)) -> TransportError {
-        match classify_connect(err, self.tls) {
+        let mut cur: Option<&(dyn StdError + 'static)> = Some(err);
+        while let Some(e) = cur {
+            if let Some(ce) = e.downcast_ref::<ConnectError>() {
+                return match ce {
+                    ConnectError::Tcp(inner) => self.tcp_error(&**inner),
+                    ConnectError::Tls { reason, detail } => TransportError::Tls {
+                        method: self.method.to_owned(),
+                        path: self.path.to_owned(),
+                        addr: self.addr.to_owned(),
+                        reason: *reason,
+                        detail: detail.clone(),
+                    },
+                    ConnectError::Proxy { reason, detail } => self.proxy_error(*reason, detail),
+                };
+            }
+            cur = e.source();
+        }
+        self.tcp_error(err)
+    }
+
+    /// A proxy failure.
+    pub(crate) fn proxy_error(&self, reason: ProxyFailure, detail: &str) -> TransportError {
+        TransportError::Proxy {
+            method: self.method.to_owned(),
+            path: self.path.to_owned(),
+            proxy: self.proxy.unwrap_or("(none)").to_owned(),
+            reason,
+            detail: detail.to_owned(),
+        }
+    }
+
+    fn tcp_error(&self, err: &(dyn StdError + 'static)) -> TransportError {
+        match classify_connect(err) {
             ConnectClass::Timeout => TransportError::ConnectTimeout {
                 method: self.method.to_owned(),
                 path: self.path.to_owned(),
@@ -295,12 +360,6 @@ impl ReqCtx<'_> {
                 path: self.path.to_owned(),
                 addr: self.addr.to_owned(),
                 kind,
-                detail: chain_to_string(err),
-            },
-            ConnectClass::Tls => TransportError::Tls {
-                method: self.method.to_owned(),
-                path: self.path.to_owned(),
-                addr: self.addr.to_owned(),
                 detail: chain_to_string(err),
             },
         }
@@ -381,11 +440,7 @@ mod tests {
         // hyper-util wraps tokio's Elapsed into io::ErrorKind::TimedOut under
         // "tcp connect error" when HttpConnector::set_connect_timeout fires.
         assert_eq!(
-            classify_connect(&tcp(io::ErrorKind::TimedOut), false),
-            ConnectClass::Timeout
-        );
-        assert_eq!(
-            classify_connect(&tcp(io::ErrorKind::TimedOut), true),
+            classify_connect(&tcp(io::ErrorKind::TimedOut)),
             ConnectClass::Timeout
         );
     }
@@ -393,35 +448,65 @@ mod tests {
     #[test]
     fn classifies_connect_kinds() {
         assert_eq!(
-            classify_connect(&tcp(io::ErrorKind::ConnectionRefused), false),
+            classify_connect(&tcp(io::ErrorKind::ConnectionRefused)),
             ConnectClass::Kind(ConnectKind::Refused)
         );
         assert_eq!(
-            classify_connect(&tcp(io::ErrorKind::HostUnreachable), false),
+            classify_connect(&tcp(io::ErrorKind::HostUnreachable)),
             ConnectClass::Kind(ConnectKind::Unreachable)
         );
         assert_eq!(
-            classify_connect(&tcp(io::ErrorKind::NetworkUnreachable), true),
+            classify_connect(&tcp(io::ErrorKind::NetworkUnreachable)),
             ConnectClass::Kind(ConnectKind::Unreachable)
         );
         assert_eq!(
-            classify_connect(&Msg("dns error", None), false),
+            classify_connect(&Msg("dns error", None)),
             ConnectClass::Kind(ConnectKind::Dns)
         );
         assert_eq!(
-            classify_connect(&tcp(io::ErrorKind::PermissionDenied), false),
+            classify_connect(&tcp(io::ErrorKind::PermissionDenied)),
             ConnectClass::Kind(ConnectKind::Other)
         );
-        // TLS handshake failures are not wrapped in "tcp connect error".
-        let tls = Msg(
-            "handshake",
-            Some(io::Error::new(io::ErrorKind::InvalidData, "bad cert")),
+    }
+
+    #[test]
+    fn typed_connector_failures_are_found_in_the_chain() {
+        let ctx = ReqCtx {
+            method: "POST",
+            path: "/x",
+            addr: "node.example:443",
+            proxy: Some("http://proxy.example:3128"),
+            connect_timeout: Duration::from_secs(1),
+        };
+        let e = ctx.connect_error(&ConnectError::Tls {
+            reason: TlsFailure::UnknownIssuer,
+            detail: "invalid peer certificate: UnknownIssuer".into(),
+        });
+        assert!(
+            matches!(&e, TransportError::Tls { reason: TlsFailure::UnknownIssuer, addr, .. } if addr == "node.example:443"),
+            "{e:?}"
         );
-        assert_eq!(classify_connect(&tls, true), ConnectClass::Tls);
-        assert_eq!(
-            classify_connect(&tls, false),
-            ConnectClass::Kind(ConnectKind::Other)
+        assert!(!e.is_connect_failure() && !e.is_outcome_unknown());
+        assert!(e.to_string().contains("--cacert"), "{e}");
+        let e = ctx.connect_error(&ConnectError::Proxy {
+            reason: ProxyFailure::Connect(ConnectKind::Refused),
+            detail: "x".into(),
+        });
+        assert!(
+            matches!(&e, TransportError::Proxy { proxy, .. } if proxy == "http://proxy.example:3128"),
+            "{e:?}"
         );
+        assert!(e.is_connect_failure());
+        let e = ctx.connect_error(&ConnectError::Tcp(Box::new(tcp(
+            io::ErrorKind::ConnectionRefused,
+        ))));
+        assert!(matches!(
+            e,
+            TransportError::Connect {
+                kind: ConnectKind::Refused,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -430,7 +515,7 @@ mod tests {
             method: "POST",
             path: "/api/v1/x",
             addr: "10.0.0.1:5052",
-            tls: false,
+            proxy: None,
             connect_timeout: Duration::from_millis(250),
         };
         let e = ctx.connect_error(&tcp(io::ErrorKind::TimedOut));

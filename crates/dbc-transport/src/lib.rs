@@ -10,8 +10,13 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+mod connect;
 mod deadline;
 mod error;
+mod failure;
+mod proxy;
+#[cfg(feature = "rustls")]
+mod tls;
 mod transport;
 mod url;
 
@@ -19,7 +24,24 @@ mod url;
 pub mod mock;
 
 pub use error::{ConnectKind, TransportError};
+pub use failure::{ProxyFailure, TlsFailure};
+pub use proxy::Proxy;
 pub use transport::{HttpTransport, HttpTransportBuilder};
+pub use url::{is_loopback_host, redact_userinfo};
+
+/// How many times this process has loaded the default TLS trust roots: 0 until the first
+/// transport to an `https://` URL is built, then 1 (they are cached). Plain-HTTP processes
+/// never pay for reading and parsing them.
+pub fn trust_roots_loaded() -> usize {
+    #[cfg(feature = "rustls")]
+    {
+        tls::root_loads()
+    }
+    #[cfg(not(feature = "rustls"))]
+    {
+        0
+    }
+}
 
 /// A boxed, `Send` future (object-safe async return type).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

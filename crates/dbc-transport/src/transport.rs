@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{HeaderValue, CONTENT_TYPE, USER_AGENT};
+use std::path::PathBuf;
+
+use http::header::{HeaderValue, CONTENT_TYPE, PROXY_AUTHORIZATION, USER_AGENT};
 use http::uri::PathAndQuery;
 use http::{Request, Uri};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
@@ -14,15 +16,13 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tracing::Instrument;
 
+use crate::connect::{Connector, Route};
 use crate::deadline::{self, Deadlines};
 use crate::error::ReqCtx;
+use crate::failure::ProxyFailure;
+use crate::proxy::{self, Proxy};
 use crate::url::{parse_base_url, BaseUrl};
 use crate::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
-
-#[cfg(not(feature = "rustls"))]
-type Connector = HttpConnector;
-#[cfg(feature = "rustls")]
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
 
 type HyperClient = Client<Connector, Full<Bytes>>;
 
@@ -34,7 +34,7 @@ const DEFAULT_POOL_MAX_IDLE: usize = 64;
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 const DEFAULT_USER_AGENT: &str = concat!("dbc-rs/", env!("CARGO_PKG_VERSION"));
 /// Headers a request carries when hyper writes it: ours plus `Host`.
-const REQUEST_HEADERS: usize = 3;
+const REQUEST_HEADERS: usize = 4;
 
 /// A pooled, keep-alive HTTP/1.1 transport to one base URL.
 ///
@@ -56,12 +56,15 @@ struct Inner {
     max_body_bytes: usize,
     /// Whole-request deadlines of the requests in flight (see `deadline.rs`).
     deadlines: Arc<Deadlines>,
+    /// Direct, or which proxy and how.
+    route: Route,
 }
 
 impl fmt::Debug for HttpTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpTransport")
             .field("base_url", &self.inner.base.text)
+            .field("proxy", &self.inner.route.proxy().map(|p| p.shown.as_str()))
             .field("connect_timeout", &self.inner.connect_timeout)
             .field("request_timeout", &self.inner.request_timeout)
             .field("max_body_bytes", &self.inner.max_body_bytes)
@@ -79,6 +82,8 @@ pub struct HttpTransportBuilder {
     pool_idle_timeout: Duration,
     pool_max_idle_per_host: usize,
     user_agent: String,
+    ca_files: Vec<PathBuf>,
+    proxy: Proxy,
 }
 
 impl Default for HttpTransportBuilder {
@@ -91,18 +96,22 @@ impl Default for HttpTransportBuilder {
             pool_idle_timeout: DEFAULT_POOL_IDLE,
             pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
+            ca_files: Vec::new(),
+            proxy: Proxy::default(),
         }
     }
 }
 
 impl HttpTransportBuilder {
-    /// Base URL of the server, `http://HOST:PORT` (required).
+    /// Base URL of the server (required): `https://HOST[:PORT]` (port 443 by default; needs
+    /// the `rustls` feature) or `http://HOST[:PORT]` (port 80 by default).
     pub fn base_url(mut self, url: &str) -> Self {
         self.base_url = Some(url.to_owned());
         self
     }
 
-    /// Maximum time to establish the TCP connection (default 5 s).
+    /// Maximum time to establish a connection (default 5 s): the TCP connect, a proxy's
+    /// tunnel and the TLS handshake together.
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = d;
         self
@@ -143,10 +152,30 @@ impl HttpTransportBuilder {
         self
     }
 
+    /// Also trust the CA certificates of this PEM file (repeatable), for a server whose
+    /// certificate comes from a private CA or is self-signed. The system's trust store (or
+    /// Mozilla's roots when it is empty) stays trusted. Read when the transport is built, only
+    /// for an `https://` base URL.
+    pub fn ca_cert_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_files.push(path.into());
+        self
+    }
+
+    /// Which HTTP proxy carries the requests (default [`Proxy::from_env`], like curl).
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
     /// Validate the settings and build the transport.
     ///
     /// Does not connect and does not need a running Tokio runtime; requests
-    /// must be sent from within one.
+    /// must be sent from within one. For an `https://` base URL it loads the trust roots
+    /// (once per process) and the CA files.
+    ///
+    /// # Errors
+    /// [`TransportError::InvalidUrl`] for a bad base URL; [`TransportError::Config`] for a bad
+    /// setting, proxy URL or CA file.
     pub fn build(self) -> Result<HttpTransport, TransportError> {
         let Some(raw) = self.base_url.as_deref() else {
             return Err(TransportError::InvalidUrl {
@@ -172,10 +201,16 @@ impl HttpTransportBuilder {
             reason: "must be visible ASCII without control characters".to_owned(),
         })?;
 
+        let route = match proxy::resolve(&self.proxy, &base)? {
+            None => Route::Direct,
+            Some(p) if base.tls => Route::Tunnel(p),
+            Some(p) => Route::Forward(p),
+        };
+        let tls = tls_settings(&base, &self.ca_files)?;
         let mut http = HttpConnector::new();
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
-        let connector = make_connector(http, &base)?;
+        let connector = Connector::new(http, route.clone(), tls, self.connect_timeout);
 
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(self.pool_idle_timeout)
@@ -194,28 +229,32 @@ impl HttpTransportBuilder {
                 request_timeout: self.request_timeout,
                 max_body_bytes: self.max_body_bytes,
                 deadlines: Arc::new(Deadlines::new()),
+                route,
             }),
         })
     }
 }
 
-#[cfg(not(feature = "rustls"))]
-fn make_connector(http: HttpConnector, _base: &BaseUrl) -> Result<Connector, TransportError> {
-    Ok(http)
+/// TLS settings for an `https://` base URL (loads the trust roots); none for `http://`.
+#[cfg(feature = "rustls")]
+fn tls_settings(
+    base: &BaseUrl,
+    ca_files: &[PathBuf],
+) -> Result<Option<crate::connect::TlsSettings>, TransportError> {
+    if base.tls {
+        crate::tls::client_config(ca_files).map(Some)
+    } else {
+        Ok(None)
+    }
 }
 
-#[cfg(feature = "rustls")]
-fn make_connector(mut http: HttpConnector, base: &BaseUrl) -> Result<Connector, TransportError> {
-    http.enforce_http(false);
-    let builder = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-        .map_err(|e| TransportError::Tls {
-            method: String::new(),
-            path: String::new(),
-            addr: base.authority.as_str().to_owned(),
-            detail: format!("cannot configure TLS: {e}"),
-        })?;
-    Ok(builder.https_or_http().enable_http1().wrap_connector(http))
+/// Without the `rustls` feature `https://` URLs were refused when parsed.
+#[cfg(not(feature = "rustls"))]
+fn tls_settings(
+    _base: &BaseUrl,
+    _ca_files: &[PathBuf],
+) -> Result<Option<crate::connect::TlsSettings>, TransportError> {
+    Ok(None)
 }
 
 impl HttpTransport {
@@ -283,6 +322,11 @@ impl HttpTransport {
                 .unwrap_or(HeaderValue::from_static(DEFAULT_USER_AGENT)),
         };
         headers.insert(USER_AGENT, user_agent);
+        if let Route::Forward(p) = &inner.route {
+            if let Some(auth) = &p.auth {
+                headers.insert(PROXY_AUTHORIZATION, auth.clone());
+            }
+        }
         Ok(Prepared {
             // lazy: nothing is sent until the transport's future is polled
             pending: inner.client.request(request),
@@ -305,7 +349,7 @@ impl HttpTransport {
             method: method.as_str(),
             path: pq.path(),
             addr: inner.base.authority.as_str(),
-            tls: inner.base.tls,
+            proxy: inner.route.proxy().map(|p| p.shown.as_str()),
             connect_timeout: inner.connect_timeout,
         };
         let limit = inner.max_body_bytes;
@@ -318,6 +362,15 @@ impl HttpTransport {
                 }
             })?;
             let (parts, body) = resp.into_parts();
+            // Through a forward proxy, 407 is the proxy's answer: nothing reached the server.
+            if parts.status == http::StatusCode::PROXY_AUTHENTICATION_REQUIRED
+                && matches!(inner.route, Route::Forward(_))
+            {
+                return Err(ctx().proxy_error(
+                    ProxyFailure::AuthRequired,
+                    "the proxy answered 407 Proxy Authentication Required",
+                ));
+            }
             let body = read_body(body, limit).await.map_err(|e| match e {
                 BodyError::TooLarge => ctx().too_large(limit),
                 BodyError::Read(e) => ctx().io_error(&*e, true),

@@ -77,6 +77,7 @@ impl Ctx {
         let mut b = Client::builder()
             .url(self.settings.url.as_str())
             .credentials(creds);
+        b = self.settings.net.apply(b);
         if let Some(t) = self.request_timeout {
             b = b.request_timeout(t);
         }
