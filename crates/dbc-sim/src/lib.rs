@@ -6,12 +6,12 @@ mod clock;
 pub mod config;
 mod crypto;
 mod envelope;
-pub mod limits;
-mod multisig;
-mod monitor;
 mod faults;
 mod libevent;
 mod lifecycle;
+pub mod limits;
+mod monitor;
+mod multisig;
 mod node;
 mod server;
 mod tls;
@@ -25,9 +25,9 @@ pub use config::{
     NodeKind, OverlayImage, RentOrderConfig, Renter, SimConfig, VerifyTime,
 };
 pub use dbc_types::NodeId;
-pub use monitor::MonitorStats;
 pub use faults::{Fault, FaultKind, FaultSpec, NodeSel, KIND_NAMES, MAX_OVERSIZED};
 pub use lifecycle::{CreateTiming, LibvirtState};
+pub use monitor::MonitorStats;
 
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
