@@ -18,7 +18,7 @@ pub fn node_safe(mut body: String) -> String {
     if body.len() > MAX_REPLY || body.is_empty() {
         body = r#"{"response":"failed","info":"reply too long"}"#.to_owned();
     }
-    if body.len() % 256 == 0 {
+    if body.len().is_multiple_of(256) {
         match body.pop() {
             Some(last) => {
                 body.push(' ');

@@ -153,7 +153,7 @@ impl Receiver {
 /// A reply frame whose body length is never a multiple of 256 (pads with spaces).
 pub(crate) fn reply_frame(body: &str) -> Vec<u8> {
     let mut b = body.to_string();
-    while b.len() % 256 == 0 {
+    while b.len().is_multiple_of(256) {
         b.push(' ');
     }
     raw_frame(&b)
