@@ -270,7 +270,7 @@ pub enum KeyCmd {
         #[arg(long, default_value_t = 12, value_parser = parse_words)]
         words: usize,
         /// Write the phrase to this new file (mode 0600, never overwritten) instead of stdout;
-        /// use it with --suri-file
+        /// then use that file as your SURI file (DBC_SURI_FILE)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },

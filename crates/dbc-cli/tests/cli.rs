@@ -2,12 +2,15 @@
 //! sr25519 vectors (copied into `tests/fixtures/sr25519.json`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
+use support::secret::write_secret;
 
 const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 
@@ -46,17 +49,6 @@ impl Out {
     }
     fn all(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
-    }
-}
-
-/// Writes a secret file the way a careful user would: mode 0600 (the CLI refuses secret files
-/// that other users can read).
-fn write_secret(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) {
-    std::fs::write(path.as_ref(), contents).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path.as_ref(), std::fs::Permissions::from_mode(0o600)).unwrap();
     }
 }
 

@@ -17,7 +17,7 @@ use support::pki::{write, Ca, Leaf};
 /// A `dbc` command with a clean environment and the renter key in a file.
 fn dbc(home: &Path) -> Command {
     let suri = home.join("renter.suri");
-    std::fs::write(&suri, "//Alice\n").unwrap();
+    support::secret::write_secret(&suri, "//Alice\n");
     let mut c = Command::cargo_bin("dbc").unwrap();
     c.env_clear()
         .env("HOME", home)

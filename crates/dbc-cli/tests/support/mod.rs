@@ -1,2 +1,3 @@
 pub mod pki;
 pub mod proxy;
+pub mod secret;
