@@ -13,8 +13,6 @@
 //! or a typed node error).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use dbc_api::dbc_transport::{
     BoxFuture, HttpRequest, HttpResponse, HttpTransport, Proxy, ProxyFailure, TlsFailure,
     Transport, TransportError,
@@ -521,7 +519,7 @@ impl Targets {
 
     /// Starts the shared servers (kept alive by the returned handle).
     async fn start(refused: String) -> (Targets, SimHandle) {
-        let ca = support::pki::Ca::new("a CA nobody trusts");
+        let ca = dbc_testkit::pki::Ca::new("a CA nobody trusts");
         let leaf = ca.leaf(&["127.0.0.1"]);
         let tls_sim = Simulator::builder()
             .tls(dbc_sim::TlsIdentity::Pem {
@@ -539,7 +537,7 @@ impl Targets {
                 held.push(s);
             }
         });
-        let (auth_proxy, _) = support::proxy::start(
+        let (auth_proxy, _) = dbc_testkit::proxy::start(
             refused.trim_start_matches("http://").parse().unwrap(),
             Some("Basic nobody-has-this"),
         )

@@ -3,15 +3,13 @@
 //! plaintext-credential warning (one `tracing` warning per client, silenced by `allow_http`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use dbc_api::dbc_transport::{Proxy, TlsFailure, TransportError};
 use dbc_api::{Client, Credentials, Error};
 use dbc_sign::Keypair;
 use dbc_sim::{Simulator, TlsIdentity};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use support::pki::{write, Ca};
+use dbc_testkit::pki::{write, Ca};
 
 fn alice() -> Keypair {
     static K: std::sync::OnceLock<Keypair> = std::sync::OnceLock::new();
@@ -105,7 +103,7 @@ fn one_plaintext_warning_per_client() {
         .unwrap();
     rt.block_on(async {
         let sim = Simulator::builder().start().await.unwrap();
-        let (p, _) = support::proxy::start(sim.addr(), None).await;
+        let (p, _) = dbc_testkit::proxy::start(sim.addr(), None).await;
         let remote = |allow: bool| {
             Client::builder()
                 .url("http://node.example:5002")

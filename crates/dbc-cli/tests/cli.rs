@@ -2,15 +2,13 @@
 //! sr25519 vectors (copied into `tests/fixtures/sr25519.json`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use assert_cmd::Command;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use support::secret::write_secret;
+use dbc_testkit::secret::write_secret;
 
 const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 

@@ -2,8 +2,6 @@
 //! hangs, plus an id the client node does not know.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
@@ -61,7 +59,7 @@ impl World {
     fn dbc(&self) -> Command {
         let home = self.home.path();
         let suri = home.join("renter.suri");
-        support::secret::write_secret(&suri, "//Alice\n");
+        dbc_testkit::secret::write_secret(&suri, "//Alice\n");
         let mut c = Command::cargo_bin("dbc").unwrap();
         c.env_clear()
             .env("HOME", home)

@@ -1,8 +1,6 @@
 //! `dbc monitor serve | add | watch` end to end: the binary, a bridge, the embedded simulator.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -206,7 +204,7 @@ fn add_keeps_the_existing_server_and_refuses_a_third() {
         .unwrap();
     let home = tempfile::tempdir().unwrap();
     let suri = home.path().join("renter.suri");
-    support::secret::write_secret(&suri, "//Alice\n");
+    dbc_testkit::secret::write_secret(&suri, "//Alice\n");
     let node = sim.rented_node().to_string();
     let cmd = |args: &[&str]| {
         let mut c = dbc(home.path());

@@ -4,8 +4,6 @@
 //! age out after the bridge's TTL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -84,7 +82,7 @@ fn simulator_pushes_reach_prometheus_and_age_out() {
         .unwrap();
     let home = tempfile::tempdir().unwrap();
     let suri = home.path().join("renter.suri");
-    support::secret::write_secret(&suri, "//Alice\n");
+    dbc_testkit::secret::write_secret(&suri, "//Alice\n");
     let dbc = || {
         let mut c = Command::new(assert_cmd::cargo::cargo_bin("dbc"));
         c.env_clear()

@@ -5,19 +5,17 @@
 //! proxies exit 3 without showing credentials; the plaintext-credential warning.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use assert_cmd::Command;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
-use support::pki::{write, Ca, Leaf};
+use dbc_testkit::pki::{write, Ca, Leaf};
 
 /// A `dbc` command with a clean environment and the renter key in a file.
 fn dbc(home: &Path) -> Command {
     let suri = home.join("renter.suri");
-    support::secret::write_secret(&suri, "//Alice\n");
+    dbc_testkit::secret::write_secret(&suri, "//Alice\n");
     let mut c = Command::cargo_bin("dbc").unwrap();
     c.env_clear()
         .env("HOME", home)
@@ -234,11 +232,11 @@ fn proxies_from_flag_env_and_profile() {
     let http = Sim::start(None);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let auth = Some("Basic Ym9iOnMzY3JldA==");
-    let (p_http, log_http) = rt.block_on(support::proxy::start(
+    let (p_http, log_http) = rt.block_on(dbc_testkit::proxy::start(
         http.handle.as_ref().unwrap().addr(),
         auth,
     ));
-    let (p_https, log_https) = rt.block_on(support::proxy::start(
+    let (p_https, log_https) = rt.block_on(dbc_testkit::proxy::start(
         https.handle.as_ref().unwrap().addr(),
         auth,
     ));
@@ -348,7 +346,7 @@ fn credentials_over_plain_http_to_a_remote_host_warn_once() {
     let sim = Sim::start(None);
     let rt = tokio::runtime::Runtime::new().unwrap();
     // The proxy makes `http://node.example:5002` reach the simulator: a remote host.
-    let (p, _) = rt.block_on(support::proxy::start(
+    let (p, _) = rt.block_on(dbc_testkit::proxy::start(
         sim.handle.as_ref().unwrap().addr(),
         None,
     ));

@@ -3,15 +3,13 @@
 //! handshakes are counted, bad identities are clear config errors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use dbc_sim::{SimError, Simulator, TlsIdentity};
 use dbc_transport::{HttpRequest, HttpTransport, Transport};
-use support::pki::{write, Ca};
+use dbc_testkit::pki::{write, Ca};
 
 #[tokio::test]
 async fn serves_https_and_counts_one_handshake_for_sequential_requests() {

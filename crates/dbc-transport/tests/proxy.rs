@@ -3,8 +3,6 @@
 //! bypass, `NO_PROXY`), and typed errors for a refused proxy and a 407.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -20,7 +18,7 @@ use hyper::Response;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use support::pki::{write, Ca, Leaf};
+use dbc_testkit::pki::{write, Ca, Leaf};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

@@ -3,8 +3,6 @@
 //! handshake for many sequential requests, a handshake that never completes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,7 +17,7 @@ use hyper::Response;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use support::pki::{write, Ca, Leaf};
+use dbc_testkit::pki::{write, Ca, Leaf};
 use tokio::net::TcpListener;
 
 /// What the server saw.

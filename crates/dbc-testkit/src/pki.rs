@@ -1,5 +1,4 @@
 //! A test PKI made at test time with rcgen: a CA and leaf certificates signed by it.
-#![allow(dead_code)]
 
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 
@@ -12,11 +11,14 @@ pub struct Ca {
 
 /// A server certificate and its key (PEM).
 pub struct Leaf {
+    /// The certificate (PEM).
     pub cert_pem: String,
+    /// Its private key (PEM).
     pub key_pem: String,
 }
 
 impl Ca {
+    /// A new self-signed CA with this common name.
     pub fn new(name: &str) -> Ca {
         let key = KeyPair::generate().unwrap();
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();

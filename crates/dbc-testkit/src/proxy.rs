@@ -1,7 +1,6 @@
 //! A forward HTTP proxy for tests: absolute-form requests and `CONNECT` tunnels, all sent to
 //! one upstream address; with `auth`, anything without exactly that `Proxy-Authorization`
 //! gets 407. Records each connection's first request line.
-#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -13,6 +12,8 @@ use tokio::net::{TcpListener, TcpStream};
 /// First request line of each connection.
 pub type Log = Arc<Mutex<Vec<String>>>;
 
+/// Starts the proxy on an ephemeral loopback port; every tunnel or request goes to `upstream`.
+/// With `auth` (the whole `Proxy-Authorization` value, e.g. `Basic dTpw`), anything else gets 407.
 pub async fn start(upstream: SocketAddr, auth: Option<&'static str>) -> (SocketAddr, Log) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -1,6 +1,5 @@
 //! Secret files written the way a careful user would: mode 0600 (the CLI refuses secret files
 //! that other users can read).
-#![allow(dead_code)]
 
 use std::path::Path;
 

@@ -1,2 +1,0 @@
-pub mod pki;
-pub mod proxy;

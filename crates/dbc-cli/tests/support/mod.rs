@@ -1,3 +1,0 @@
-pub mod pki;
-pub mod proxy;
-pub mod secret;
