@@ -7,9 +7,9 @@ use dbc_api::dbc_transport::{Proxy, TlsFailure, TransportError};
 use dbc_api::{Client, Credentials, Error};
 use dbc_sign::Keypair;
 use dbc_sim::{Simulator, TlsIdentity};
+use dbc_testkit::pki::{write, Ca};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use dbc_testkit::pki::{write, Ca};
 
 fn alice() -> Keypair {
     static K: std::sync::OnceLock<Keypair> = std::sync::OnceLock::new();

@@ -6,11 +6,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use assert_cmd::Command;
+use dbc_testkit::pki::{write, Ca, Leaf};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
-use dbc_testkit::pki::{write, Ca, Leaf};
 
 /// A `dbc` command with a clean environment and the renter key in a file.
 fn dbc(home: &Path) -> Command {

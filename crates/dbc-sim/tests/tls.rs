@@ -8,8 +8,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use dbc_sim::{SimError, Simulator, TlsIdentity};
-use dbc_transport::{HttpRequest, HttpTransport, Transport};
 use dbc_testkit::pki::{write, Ca};
+use dbc_transport::{HttpRequest, HttpTransport, Transport};
 
 #[tokio::test]
 async fn serves_https_and_counts_one_handshake_for_sequential_requests() {

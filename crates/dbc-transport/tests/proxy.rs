@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
+use dbc_testkit::pki::{write, Ca, Leaf};
 use dbc_transport::{
     ConnectKind, HttpRequest, HttpTransport, Proxy, ProxyFailure, Transport, TransportError,
 };
@@ -18,7 +19,6 @@ use hyper::Response;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use dbc_testkit::pki::{write, Ca, Leaf};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

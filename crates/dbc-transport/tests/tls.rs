@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use dbc_testkit::pki::{write, Ca, Leaf};
 use dbc_transport::{HttpRequest, HttpTransport, TlsFailure, Transport, TransportError};
 use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
@@ -17,7 +18,6 @@ use hyper::Response;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use dbc_testkit::pki::{write, Ca, Leaf};
 use tokio::net::TcpListener;
 
 /// What the server saw.
