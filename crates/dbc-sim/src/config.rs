@@ -200,12 +200,12 @@ impl NodeFaultConfig {
     pub fn fault_kind(&self) -> Result<crate::FaultKind, SimError> {
         use crate::FaultKind as K;
         if let Some(r) = &self.route {
-            crate::faults::check_route(r)?;
+            crate::server::faults::check_route(r)?;
         }
         Ok(match (self.kind.as_str(), self.millis, self.bytes) {
             ("latency", Some(ms), _) => K::Latency(std::time::Duration::from_millis(ms)),
             ("oversized", _, Some(n)) => {
-                if n > crate::faults::MAX_OVERSIZED {
+                if n > crate::server::faults::MAX_OVERSIZED {
                     return Err(SimError::Config(format!(
                         "oversized fault of {n} bytes is over the 64 MiB limit"
                     )));

@@ -6,7 +6,6 @@ mod clock;
 pub mod config;
 mod crypto;
 mod envelope;
-mod faults;
 mod libevent;
 mod lifecycle;
 pub mod limits;
@@ -25,9 +24,9 @@ pub use config::{
     NodeKind, OverlayImage, RentOrderConfig, Renter, SimConfig, VerifyTime,
 };
 pub use dbc_types::NodeId;
-pub use faults::{Fault, FaultKind, FaultSpec, NodeSel, KIND_NAMES, MAX_OVERSIZED};
 pub use lifecycle::{CreateTiming, LibvirtState};
 pub use monitor::MonitorStats;
+pub use server::faults::{Fault, FaultKind, FaultSpec, NodeSel, KIND_NAMES, MAX_OVERSIZED};
 
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
