@@ -1,5 +1,6 @@
 //! Client-node body parsing (§1.4), envelope checks (§4) and auth pre-checks (§5.1).
 
+use dbc_types::endpoint::{PreCheck, PRECHECK_A_DEFAULT};
 use serde_json::{Map, Value};
 
 /// How envelope error messages are prefixed (§4).
@@ -282,24 +283,6 @@ fn wallet_sign_present(e: &Env) -> bool {
     !e.wallet.is_empty() && !e.nonce.is_empty() && !e.sign.is_empty()
 }
 
-/// Auth pre-check variants of §5.1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PreCheck {
-    /// No pre-check.
-    None,
-    /// A with the given failure message.
-    A(&'static str),
-    /// B: signature only.
-    B,
-    /// C: wallet signature only.
-    C,
-}
-
-/// Message of variant A on most endpoints.
-pub(crate) const A_DEFAULT: &str = "wallet_sign and multisig_wallets all invalid";
-/// Message of variant A on create / images / disk.
-pub(crate) const A_CREATE: &str = "session_id and wallet all invalid";
-
 /// Run a pre-check; `Err(message)` on failure.
 pub(crate) fn precheck(p: PreCheck, e: &Env) -> Result<(), &'static str> {
     match p {
@@ -318,7 +301,7 @@ pub(crate) fn precheck(p: PreCheck, e: &Env) -> Result<(), &'static str> {
             if wallet_sign_present(e) || multisig_syntax_ok(&e.multisig) {
                 Ok(())
             } else {
-                Err(A_DEFAULT)
+                Err(PRECHECK_A_DEFAULT)
             }
         }
         PreCheck::C => {

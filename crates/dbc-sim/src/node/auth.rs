@@ -1,7 +1,7 @@
 //! Authorization (§5.3–5.8): the replay store, signature pre-checks, sessions, multisig and
 //! `check_authority`.
 
-use super::{NodeWorld, Op};
+use super::NodeWorld;
 use crate::config::MachineState;
 use crate::envelope::Env;
 use rand::RngCore;
@@ -140,35 +140,6 @@ impl std::fmt::Debug for SessionRec {
             .field("identity", &self.identity)
             .field("signers", &self.signers.len())
             .finish_non_exhaustive()
-    }
-}
-
-/// Auth class of an op (§5.7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum AuthClass {
-    R,
-    RNotV,
-    W,
-    Opt,
-    NoCheck,
-}
-
-impl Op {
-    pub(super) fn auth(&self) -> AuthClass {
-        use Op::*;
-        match self {
-            SnapshotList(..) | SnapshotCreate(_) | SnapshotDelete(..) | DiskList(_)
-            | DiskResize(_) | DiskAdd(_) | DiskDelete(_) | MonitorList | MonitorSet | LanCreate
-            | LanDelete(_) | BareMetalBootdev | DeeplinkSet => AuthClass::RNotV,
-            SessionId => AuthClass::W,
-            ImagesList(_) => AuthClass::Opt,
-            NodeInfo(_) | RentOrders | LanList | LanGet(_) => AuthClass::NoCheck,
-            _ => AuthClass::R,
-        }
-    }
-    /// Whether the op needs signature verification at all.
-    pub(crate) fn needs_auth(&self) -> bool {
-        self.auth() != AuthClass::NoCheck
     }
 }
 

@@ -9,6 +9,7 @@
 use crate::config::{NodeConfig, NodeKind, Renter};
 use crate::envelope::{atoi, Env};
 use crate::wire::Reply;
+use dbc_types::endpoint::Auth;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use std::collections::HashMap;
@@ -29,8 +30,8 @@ mod storage;
 mod tasks;
 mod vmstate;
 
-use auth::{AuthClass, ReplayStore, SessionRec};
 pub(crate) use auth::{Caller, Order, PreAuth, Role};
+use auth::{ReplayStore, SessionRec};
 pub(crate) use bare_metal::BmServer;
 pub(crate) use format::fmt_time;
 use format::{add_str, add_str_list, gib_str, image_size, is_ipv4, json_str_list, port16, stars};
@@ -323,8 +324,16 @@ impl NodeWorld {
     pub(crate) fn replay_len(&self) -> usize {
         self.replay.len()
     }
-    /// Execute an op; returns the compact body the GPU node would send.
-    pub(crate) fn dispatch(&mut self, op: &Op, env: &Env, pre: &PreAuth, now: Instant) -> String {
+    /// Execute an op under the endpoint's authorization class (from the registry); returns the
+    /// compact body the GPU node would send.
+    pub(crate) fn dispatch(
+        &mut self,
+        op: &Op,
+        auth: Auth,
+        env: &Env,
+        pre: &PreAuth,
+        now: Instant,
+    ) -> String {
         self.settle(now);
         let kind = self.cfg.kind;
         if kind != NodeKind::Compute && op.vm_family() {
@@ -349,17 +358,24 @@ impl NodeWorld {
         if kind == NodeKind::BareMetalManager && matches!(op, Op::NodeInfo(_) | Op::RentOrders) {
             return err(-3, "bare metal node has no machine info for now");
         }
-        let class = op.auth();
-        let caller = match class {
-            AuthClass::NoCheck => None,
-            AuthClass::Opt => self.check_authority(env, pre, true).ok(),
-            AuthClass::R | AuthClass::RNotV | AuthClass::W => {
-                match self.check_authority(env, pre, class != AuthClass::W) {
+        // Node behaviour (spec §0 row 46): a bare-metal server answers its own info under `R`;
+        // the registry's `opt` is what the client node and the manager apply.
+        let auth = match op {
+            Op::BareMetalList(_) => Auth::Renter,
+            _ => auth,
+        };
+        let caller = match auth {
+            Auth::None | Auth::Local => None,
+            Auth::Optional => self.check_authority(env, pre, true).ok(),
+            // R, R¬v and W (the manager's BM operations were answered above).
+            _ => {
+                let wallet_only = auth == Auth::WalletOnly;
+                match self.check_authority(env, pre, !wallet_only) {
                     Ok(c) => {
-                        if class == AuthClass::RNotV && c.role == Role::Verifier {
+                        if auth == Auth::RenterNotVerifier && c.role == Role::Verifier {
                             return err(-3, "check authority failed: ");
                         }
-                        if class == AuthClass::W && c.role != Role::WalletRenter {
+                        if wallet_only && c.role != Role::WalletRenter {
                             return err(-3, "check authority failed");
                         }
                         Some(c)

@@ -3,38 +3,41 @@
 use super::pipeline::{additional_str, parse_env, Fwd};
 use super::Shared;
 use crate::config::NodeKind;
-use crate::envelope::{self, PreCheck, Prefix, A_DEFAULT};
+use crate::envelope::{self, Prefix};
 use crate::node::Op;
 use crate::wire::Reply;
+use dbc_types::registry as ep;
 use serde_json::Value;
 
 pub(super) async fn bare_metal(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
-    let a = PreCheck::A(A_DEFAULT);
     match segs {
         ["add"] | ["delete"] | ["modify", _] => {
-            let (name, op) = match segs {
-                ["add"] => ("bare_metal.add", Op::BareMetalAdd),
-                ["delete"] => ("bare_metal.delete", Op::BareMetalDelete),
-                [_, id] => ("bare_metal.modify", Op::BareMetalModify(id.to_string())),
+            let b = Prefix::Bare;
+            let (fwd, op) = match segs {
+                ["add"] => (Fwd::of::<ep::BareMetalAdd>(b), Op::BareMetalAdd),
+                ["delete"] => (Fwd::of::<ep::BareMetalDelete>(b), Op::BareMetalDelete),
+                [_, id] => (
+                    Fwd::of::<ep::BareMetalModify>(b),
+                    Op::BareMetalModify(id.to_string()),
+                ),
                 _ => return Reply::invalid_request("invalid requests uri"),
             };
             let env = match parse_env(Prefix::Bare, true, body) {
                 Ok(e) => e,
                 Err(r) => return r,
             };
-            if let Err(m) = envelope::precheck(PreCheck::C, &env) {
+            if let Err(m) = envelope::precheck(fwd.pre, &env) {
                 return Reply::params(m);
             }
             if env.peer.as_deref().is_none_or(str::is_empty) {
                 // The receiving node is a client node, not a bare-metal manager.
                 return Reply::invalid_request("only bare metal node support");
             }
-            sh.forward(Fwd::new(name, Prefix::Bare, PreCheck::C), env, op)
-                .await
+            sh.forward(fwd, env, op).await
         }
         ["power"] => {
             sh.pipeline(
-                Fwd::new("bare_metal.power", Prefix::Bare, a),
+                Fwd::of::<ep::BareMetalPowerSet>(Prefix::Bare),
                 body,
                 |env| match env.additional.get("command") {
                     None => Err(Reply::params("parse json additional command failed")),
@@ -51,7 +54,7 @@ pub(super) async fn bare_metal(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply
         }
         ["bootdev"] => {
             sh.pipeline(
-                Fwd::new("bare_metal.bootdev", Prefix::Bare, a),
+                Fwd::of::<ep::BareMetalBootDevSet>(Prefix::Bare),
                 body,
                 |env| match additional_str(env, "device") {
                     Some(d) if matches!(d.as_str(), "none" | "pxe" | "cdrom" | "disk" | "bios") => {
@@ -63,10 +66,10 @@ pub(super) async fn bare_metal(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply
             .await
         }
         [] | [_] => {
-            let name = if segs.is_empty() {
-                "bare_metal.list"
+            let fwd = if segs.is_empty() {
+                Fwd::of::<ep::BareMetalListAll>(Prefix::Req)
             } else {
-                "bare_metal.get"
+                Fwd::of::<ep::BareMetalGet>(Prefix::Req)
             };
             let env = match parse_env(Prefix::Req, true, body) {
                 Ok(e) => e,
@@ -94,11 +97,11 @@ pub(super) async fn bare_metal(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply
                     .collect();
                 let msg = format!("{{\"bare_metal_nodes\":[{}]}}", items.join(","));
                 return sh
-                    .with_faults(name, None, || Reply::Compact(Reply::node_ok_raw(&msg)))
+                    .with_faults(fwd.name, None, || Reply::Compact(Reply::node_ok_raw(&msg)))
                     .await;
             }
             sh.forward(
-                Fwd::new(name, Prefix::Req, PreCheck::None),
+                fwd,
                 env,
                 Op::BareMetalList(segs.first().map(|s| s.to_string())),
             )
@@ -109,16 +112,15 @@ pub(super) async fn bare_metal(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply
 }
 
 pub(super) async fn deeplink(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
-    let a = PreCheck::A(A_DEFAULT);
     match segs {
         [] => {
-            sh.pipeline(Fwd::new("deeplink.get", Prefix::Req, a), body, |_| {
+            sh.pipeline(Fwd::of::<ep::DeeplinkGet>(Prefix::Req), body, |_| {
                 Ok(Op::DeeplinkGet)
             })
             .await
         }
         ["set"] => {
-            sh.pipeline(Fwd::new("deeplink.set", Prefix::Req, a), body, |env| {
+            sh.pipeline(Fwd::of::<ep::DeeplinkSet>(Prefix::Req), body, |env| {
                 let id = env.additional.get("device_id");
                 let pw = env.additional.get("device_password");
                 if id.is_some_and(|v| !v.is_string()) {

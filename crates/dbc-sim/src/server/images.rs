@@ -3,17 +3,17 @@
 
 use super::pipeline::{additional_str, parse_env, Fwd};
 use super::Shared;
-use crate::envelope::{self, Env, PreCheck, Prefix, A_CREATE};
+use crate::envelope::{self, Env, Prefix};
 use crate::node::Op;
 use crate::wire::Reply;
+use dbc_types::registry as ep;
 use std::time::Instant;
 
 pub(super) async fn images(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
     let p = Prefix::Request;
-    let a = PreCheck::A(A_CREATE);
     match segs {
         [] => {
-            let fwd = Fwd::new("images.list", p, PreCheck::None).no_peer_check();
+            let fwd = Fwd::of::<ep::ImagesList>(p);
             let env = match parse_env(p, false, body) {
                 Ok(e) => e,
                 Err(r) => return r,
@@ -68,7 +68,7 @@ pub(super) async fn images(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
             sh.with_faults("images.servers", None, || r).await
         }
         ["download"] => {
-            sh.pipeline(Fwd::new("images.download", p, a), body, |env| {
+            sh.pipeline(Fwd::of::<ep::ImageDownloadStart>(p), body, |env| {
                 let Some(srv) =
                     additional_str(env, "image_server").and_then(|s| sh.image_server(&s).cloned())
                 else {
@@ -79,23 +79,27 @@ pub(super) async fn images(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
             .await
         }
         ["downloadprogress"] => {
-            sh.pipeline(Fwd::new("images.download_progress", p, a), body, |_| {
+            sh.pipeline(Fwd::of::<ep::ImageDownloadProgress>(p), body, |_| {
                 Ok(Op::ImageDownloadProgress)
             })
             .await
         }
         ["download_stop"] => {
-            sh.pipeline(Fwd::new("images.download_stop", p, a), body, |_| {
+            sh.pipeline(Fwd::of::<ep::ImageDownloadStop>(p), body, |_| {
                 Ok(Op::ImageDownloadStop)
             })
             .await
         }
         ["upload"] | ["uploadprogress"] | ["upload_stop"] => {
-            let (name, op) = match segs {
-                ["upload"] => ("images.upload", Op::ImageUpload),
-                ["uploadprogress"] => ("images.upload_progress", Op::ImageUploadProgress),
-                _ => ("images.upload_stop", Op::ImageUploadStop),
+            let (fwd, op) = match segs {
+                ["upload"] => (Fwd::of::<ep::ImageUploadStart>(p), Op::ImageUpload),
+                ["uploadprogress"] => (
+                    Fwd::of::<ep::ImageUploadProgress>(p),
+                    Op::ImageUploadProgress,
+                ),
+                _ => (Fwd::of::<ep::ImageUploadStop>(p), Op::ImageUploadStop),
             };
+            let name = fwd.name;
             let env = match parse_env(p, false, body) {
                 Ok(e) => e,
                 Err(r) => return r,
@@ -110,16 +114,14 @@ pub(super) async fn images(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
             if env.peer.as_deref().is_none_or(str::is_empty) {
                 return local_upload(sh, name, &env).await;
             }
-            if let Err(m) = envelope::precheck(a, &env) {
+            if let Err(m) = envelope::precheck(fwd.pre, &env) {
                 return Reply::params(m);
             }
-            sh.forward(Fwd::new(name, p, a), env, op).await
+            sh.forward(fwd, env, op).await
         }
         ["delete"] => {
-            sh.pipeline(Fwd::new("images.delete", p, a), body, |_| {
-                Ok(Op::ImageDelete)
-            })
-            .await
+            sh.pipeline(Fwd::of::<ep::ImageDelete>(p), body, |_| Ok(Op::ImageDelete))
+                .await
         }
         _ => Reply::invalid_request("invalid requests uri"),
     }

@@ -4,9 +4,10 @@
 use super::pipeline::{additional_str, parse_env, Fwd};
 use super::{NodeSlot, Shared};
 use crate::config::NodeKind;
-use crate::envelope::{PreCheck, Prefix, A_DEFAULT};
+use crate::envelope::Prefix;
 use crate::node::Op;
 use crate::wire::Reply;
+use dbc_types::registry as ep;
 
 pub(super) async fn mining_nodes(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
     match segs {
@@ -54,29 +55,25 @@ pub(super) async fn mining_nodes(sh: &Shared, segs: &[&str], body: &[u8]) -> Rep
             };
             env.session_id.clear();
             sh.forward(
-                Fwd::new("nodes.info", Prefix::Req, PreCheck::None),
+                Fwd::of::<ep::NodeInfoGet>(Prefix::Req),
                 env,
                 Op::NodeInfo(list),
             )
             .await
         }
         ["session_id"] => {
-            sh.pipeline(
-                Fwd::new("nodes.session_id", Prefix::Bare, PreCheck::B),
-                body,
-                |env| {
-                    // session fields are not forwarded (§7.6.3).
-                    env.session_id.clear();
-                    env.session_id_sign.clear();
-                    Ok(Op::SessionId)
-                },
-            )
+            sh.pipeline(Fwd::of::<ep::NodeSessionId>(Prefix::Bare), body, |env| {
+                // session fields are not forwarded (§7.6.3).
+                env.session_id.clear();
+                env.session_id_sign.clear();
+                Ok(Op::SessionId)
+            })
             .await
         }
         ["session_id", ..] => Reply::params("invalid uri, please use /mining_nodes/session_id"),
         ["free_memory"] => {
             sh.pipeline(
-                Fwd::new("nodes.free_memory", Prefix::Bare, PreCheck::A(A_DEFAULT)).http_parse(),
+                Fwd::of::<ep::NodeFreeMemory>(Prefix::Bare).http_parse(),
                 body,
                 |_| Ok(Op::FreeMemory),
             )
@@ -117,16 +114,15 @@ pub(super) async fn peers(sh: &Shared, segs: &[&str]) -> Reply {
 }
 
 pub(super) async fn monitor(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
-    let a = PreCheck::A(A_DEFAULT);
     match segs {
         ["set"] => {
-            sh.pipeline(Fwd::new("monitor.set", Prefix::Bare, a), body, |_| {
+            sh.pipeline(Fwd::of::<ep::MonitorSet>(Prefix::Bare), body, |_| {
                 Ok(Op::MonitorSet)
             })
             .await
         }
         [] | [_] => {
-            sh.pipeline(Fwd::new("monitor.list", Prefix::Bare, a), body, |_| {
+            sh.pipeline(Fwd::of::<ep::MonitorList>(Prefix::Bare), body, |_| {
                 Ok(Op::MonitorList)
             })
             .await
@@ -139,13 +135,10 @@ pub(super) async fn rent_orders(sh: &Shared, segs: &[&str], body: &[u8]) -> Repl
     if segs.len() > 1 {
         return Reply::invalid_request("invalid requests uri");
     }
-    let name = if segs.is_empty() {
-        "rent_orders.list"
+    let fwd = if segs.is_empty() {
+        Fwd::of::<ep::RentOrdersList>(Prefix::Req)
     } else {
-        "rent_orders.get"
+        Fwd::of::<ep::RentOrdersGet>(Prefix::Req)
     };
-    sh.pipeline(Fwd::new(name, Prefix::Req, PreCheck::None), body, |_| {
-        Ok(Op::RentOrders)
-    })
-    .await
+    sh.pipeline(fwd, body, |_| Ok(Op::RentOrders)).await
 }

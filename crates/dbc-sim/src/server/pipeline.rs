@@ -3,41 +3,52 @@
 
 use super::{Shared, MAX_IN_FLIGHT};
 use crate::config::ImageServerConfig;
-use crate::envelope::{self, Env, PreCheck, Prefix};
+use crate::envelope::{self, Env, Prefix};
 use crate::node::{Op, PreAuth};
 use crate::wire::Reply;
+use dbc_types::endpoint::{Auth, PreCheck, Target};
+use dbc_types::Endpoint;
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Static description of a forwarded endpoint.
+/// A forwarded endpoint: what the registry says about it (name, node-side auth class,
+/// pre-check, whether a target node is required) plus the client node's routing quirks.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Fwd {
+    /// Registry name (faults, `"<op> timeout"` texts).
     pub(super) name: &'static str,
-    pub(super) prefix: Prefix,
-    pub(super) offset: bool,
-    pub(super) need_peer: bool,
+    /// Node-side authorization (registry).
+    pub(super) auth: Auth,
+    /// The client node's credential pre-check (registry).
     pub(super) pre: PreCheck,
-    /// images/*, disk/*, free_memory use "http response parse error".
+    /// `peer_nodeid is empty` when no target node is given (registry: `Target::Required`).
+    pub(super) need_peer: bool,
+    /// Routing quirk: the prefix of envelope parse errors on this route family.
+    pub(super) prefix: Prefix,
+    /// Routing quirk: whether the body is parsed with the family's offset handling.
+    pub(super) offset: bool,
+    /// Routing quirk: images/*, disk/*, free_memory answer "http response parse error".
     pub(super) http_parse_msg: bool,
 }
 
 impl Fwd {
-    pub(super) const fn new(name: &'static str, prefix: Prefix, pre: PreCheck) -> Fwd {
+    /// Endpoint `E` on a route family whose envelope errors carry `prefix`.
+    pub(super) fn of<E: Endpoint>(prefix: Prefix) -> Fwd {
+        let info = &E::INFO;
         Fwd {
-            name,
+            name: info.name,
+            auth: info.auth,
+            pre: info.precheck,
+            need_peer: info.target == Target::Required,
             prefix,
             offset: !matches!(prefix, Prefix::Request),
-            need_peer: true,
-            pre,
             http_parse_msg: matches!(prefix, Prefix::Request),
         }
     }
-    pub(super) const fn no_peer_check(mut self) -> Fwd {
-        self.need_peer = false;
-        self
-    }
-    pub(super) const fn http_parse(mut self) -> Fwd {
+    /// Routing quirk: this endpoint answers "http response parse error" although its family
+    /// does not.
+    pub(super) fn http_parse(mut self) -> Fwd {
         self.http_parse_msg = true;
         self
     }
@@ -61,7 +72,7 @@ impl Shared {
             return Reply::http(400, -32701, "create request session failed");
         }
         let _guard = InFlight(&self.in_flight);
-        let pre = if op.needs_auth() {
+        let pre = if fwd.auth != Auth::None {
             PreAuth::compute(&env)
         } else {
             PreAuth::default()
@@ -72,7 +83,9 @@ impl Shared {
             "response parse error"
         };
         self.with_faults(fwd.name, Some(&peer), || {
-            let body = slot.lock().dispatch(&op, &env, &pre, Instant::now());
+            let body = slot
+                .lock()
+                .dispatch(&op, fwd.auth, &env, &pre, Instant::now());
             if serde_json::from_str::<serde::de::IgnoredAny>(&body).is_err() {
                 return Reply::http(500, -1, parse_msg);
             }

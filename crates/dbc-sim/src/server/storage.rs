@@ -2,12 +2,12 @@
 
 use super::pipeline::{additional_str, Fwd};
 use super::Shared;
-use crate::envelope::{PreCheck, Prefix, A_CREATE, A_DEFAULT};
+use crate::envelope::Prefix;
 use crate::node::Op;
 use crate::wire::Reply;
+use dbc_types::registry as ep;
 
 pub(super) async fn snapshot(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
-    let a = PreCheck::A(A_DEFAULT);
     let b = Prefix::Bare;
     if segs.is_empty() || segs.len() > 3 || !matches!(segs[0], "create" | "delete" | "list") {
         return Reply::invalid_request("invalid uri");
@@ -21,15 +21,13 @@ pub(super) async fn snapshot(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
             }
             let id = segs[1].to_string();
             let name = segs.get(2).map(|s| s.to_string());
-            let ep = if name.is_some() {
-                "snapshots.info"
+            let fwd = if name.is_some() {
+                Fwd::of::<ep::SnapshotInfo>(b)
             } else {
-                "snapshots.list"
+                Fwd::of::<ep::SnapshotsList>(b)
             };
-            sh.pipeline(Fwd::new(ep, b, a), body, move |_| {
-                Ok(Op::SnapshotList(id, name))
-            })
-            .await
+            sh.pipeline(fwd, body, move |_| Ok(Op::SnapshotList(id, name)))
+                .await
         }
         "create" => {
             if segs.len() != 2 {
@@ -37,7 +35,7 @@ pub(super) async fn snapshot(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
                 return Reply::params("invalid uri, please use: /snapshot/<task_id>/create");
             }
             let id = segs[1].to_string();
-            sh.pipeline(Fwd::new("snapshots.create", b, a), body, move |env| {
+            sh.pipeline(Fwd::of::<ep::SnapshotCreate>(b), body, move |env| {
                 if id.is_empty() {
                     return Err(Reply::params("task_id is empty"));
                 }
@@ -64,7 +62,7 @@ pub(super) async fn snapshot(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
                 return Reply::params("snapshot_name is empty");
             }
             let (id, name) = (segs[1].to_string(), segs[2].to_string());
-            sh.pipeline(Fwd::new("snapshots.delete", b, a), body, move |_| {
+            sh.pipeline(Fwd::of::<ep::SnapshotDelete>(b), body, move |_| {
                 Ok(Op::SnapshotDelete(id, name))
             })
             .await
@@ -76,21 +74,17 @@ pub(super) async fn disk(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
     let [verb, id] = segs else {
         return Reply::invalid_request("invalid requests uri");
     };
-    let (name, op): (&'static str, fn(String) -> Op) = match *verb {
-        "list" => ("disks.list", Op::DiskList),
-        "resize" => ("disks.resize", Op::DiskResize),
-        "add" => ("disks.add", Op::DiskAdd),
-        "delete" => ("disks.delete", Op::DiskDelete),
+    let p = Prefix::Request;
+    let (fwd, op): (Fwd, fn(String) -> Op) = match *verb {
+        "list" => (Fwd::of::<ep::DisksList>(p), Op::DiskList),
+        "resize" => (Fwd::of::<ep::DiskResize>(p), Op::DiskResize),
+        "add" => (Fwd::of::<ep::DiskAdd>(p), Op::DiskAdd),
+        "delete" => (Fwd::of::<ep::DiskDelete>(p), Op::DiskDelete),
         _ => return Reply::invalid_request("invalid requests uri"),
     };
     if id.is_empty() {
         return Reply::params("task_id is empty");
     }
     let id = id.to_string();
-    sh.pipeline(
-        Fwd::new(name, Prefix::Request, PreCheck::A(A_CREATE)),
-        body,
-        move |_| Ok(op(id)),
-    )
-    .await
+    sh.pipeline(fwd, body, move |_| Ok(op(id))).await
 }

@@ -3,21 +3,21 @@
 use super::pipeline::Fwd;
 use super::route::query;
 use super::Shared;
-use crate::envelope::{self, PreCheck, Prefix, A_CREATE, A_DEFAULT};
+use crate::envelope::{self, Prefix};
 use crate::node::Op;
 use crate::wire::Reply;
+use dbc_types::registry as ep;
 
 pub(super) async fn tasks(sh: &Shared, segs: &[&str], rem: &str, body: &[u8]) -> Reply {
-    let a = PreCheck::A(A_DEFAULT);
     match segs {
         [] => {
-            sh.pipeline(Fwd::new("tasks.list", Prefix::Bare, a), body, |_| {
+            sh.pipeline(Fwd::of::<ep::TasksList>(Prefix::Bare), body, |_| {
                 Ok(Op::TasksList)
             })
             .await
         }
         ["start"] => {
-            let fwd = Fwd::new("tasks.create", Prefix::Bare, PreCheck::A(A_CREATE));
+            let fwd = Fwd::of::<ep::TaskCreate>(Prefix::Bare);
             sh.pipeline(fwd, body, |env| {
                 // Rewrite "ubuntu"→"linux", "win"→"windows" when the node version > "0.3.9.7" (§7.2.3).
                 let version = env
@@ -50,23 +50,24 @@ pub(super) async fn tasks(sh: &Shared, segs: &[&str], rem: &str, body: &[u8]) ->
         }
         [id] => {
             let id = id.to_string();
-            sh.pipeline(Fwd::new("tasks.info", Prefix::Bare, a), body, move |_| {
+            sh.pipeline(Fwd::of::<ep::TaskInfo>(Prefix::Bare), body, move |_| {
                 Ok(Op::TaskInfo(id))
             })
             .await
         }
         [verb, id] => {
-            let name = match *verb {
-                "start" => "tasks.start",
-                "restart" => "tasks.restart",
-                "shutdown" => "tasks.shutdown",
-                "poweroff" => "tasks.poweroff",
-                "stop" => "tasks.stop",
-                "reset" => "tasks.reset",
-                "delete" => "tasks.delete",
-                "logs" => "tasks.logs",
-                "modify" => "tasks.modify",
-                "passwd" => "tasks.passwd",
+            let b = Prefix::Bare;
+            let fwd = match *verb {
+                "start" => Fwd::of::<ep::TaskStart>(b),
+                "restart" => Fwd::of::<ep::TaskRestart>(b),
+                "shutdown" => Fwd::of::<ep::TaskShutdown>(b),
+                "poweroff" => Fwd::of::<ep::TaskPoweroff>(b),
+                "stop" => Fwd::of::<ep::TaskStop>(b),
+                "reset" => Fwd::of::<ep::TaskReset>(b),
+                "delete" => Fwd::of::<ep::TaskDelete>(b),
+                "logs" => Fwd::of::<ep::TaskLogs>(b),
+                "modify" => Fwd::of::<ep::TaskModify>(b),
+                "passwd" => Fwd::of::<ep::TaskPasswd>(b),
                 _ => return Reply::unhandled(),
             };
             if id.is_empty() {
@@ -111,8 +112,7 @@ pub(super) async fn tasks(sh: &Shared, segs: &[&str], rem: &str, body: &[u8]) ->
                 "modify" => Op::Modify(id),
                 _ => Op::Passwd(id),
             };
-            sh.pipeline(Fwd::new(name, Prefix::Bare, a), body, move |_| Ok(op))
-                .await
+            sh.pipeline(fwd, body, move |_| Ok(op)).await
         }
         _ => Reply::invalid_request("invalid requests uri"),
     }
