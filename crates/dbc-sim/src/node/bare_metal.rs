@@ -1,8 +1,7 @@
 //! Bare metal (§7.11): server records, power, and the manager's operations.
 
-use super::{add_str, add_str_list, err, stars, NodeResult, NodeWorld, Op, PreAuth};
+use super::{add_str, add_str_list, stars, NodeReply, NodeResult, NodeWorld, Op, PreAuth};
 use crate::envelope::Env;
-use crate::wire::Reply;
 use serde_json::Value;
 use std::fmt::Write as _;
 
@@ -59,9 +58,9 @@ impl BmServer {
 
 impl NodeWorld {
     /// Bare-metal server info (§7.11, forwarded to a server id).
-    pub(super) fn bm_server_info(&self, with_power: bool) -> String {
+    pub(super) fn bm_server_info(&self, with_power: bool) -> NodeResult {
         let Some(b) = &self.bm_self else {
-            return err(-3, "get bare metal node info failed");
+            return Err(NodeReply::fail(-3, "get bare metal node info failed"));
         };
         let mut s = format!(
             "{{\"version\":\"{}\",\"ip\":\"{}\",\"os\":\"{}\",\"description\":\"{}\"",
@@ -79,13 +78,13 @@ impl NodeWorld {
             );
         }
         s.push('}');
-        Reply::node_ok_raw(&s)
+        Ok(NodeReply::ok_json(&s))
     }
 
     pub(super) fn bm_power(&mut self, add: &Value) -> NodeResult {
         let cmd = add_str(add, "command").unwrap_or_default();
         let Some(b) = self.bm_self.as_mut() else {
-            return Err(err(-3, "get bare metal node info failed"));
+            return Err(NodeReply::fail(-3, "get bare metal node info failed"));
         };
         let out = match cmd.as_str() {
             "on" => {
@@ -100,13 +99,18 @@ impl NodeWorld {
             }
             "reset" => "Chassis Power Control: Reset <line> ",
             "status" => b.power_status(),
-            _ => return Err(err(-3, "invalid command")),
+            _ => return Err(NodeReply::fail(-3, "invalid command")),
         };
-        Ok(err(0, out))
+        Ok(NodeReply::ok(out))
     }
 
     /// Operations answered by a bare-metal manager; `None` = not a manager operation.
-    pub(super) fn dispatch_manager(&mut self, op: &Op, env: &Env, pre: &PreAuth) -> Option<String> {
+    pub(super) fn dispatch_manager(
+        &mut self,
+        op: &Op,
+        env: &Env,
+        pre: &PreAuth,
+    ) -> Option<NodeReply> {
         let add = &env.additional;
         Some(match op {
             Op::BareMetalList(filter) => {
@@ -157,14 +161,17 @@ impl NodeWorld {
                         s
                     })
                     .collect();
-                Reply::node_ok_raw(&format!("{{\"bare_metal_nodes\":[{}]}}", items.join(",")))
+                NodeReply::ok_json(&format!("{{\"bare_metal_nodes\":[{}]}}", items.join(",")))
             }
             Op::BareMetalAdd => {
                 if !self.manager_key_ok(env, pre) {
-                    return Some(err(-3, "verify sign failed"));
+                    return Some(NodeReply::fail(-3, "verify sign failed"));
                 }
                 let Some(Value::Array(items)) = add.get("bare_metal_nodes") else {
-                    return Some(err(-3, "additional bare_metal_nodes not existed"));
+                    return Some(NodeReply::fail(
+                        -3,
+                        "additional bare_metal_nodes not existed",
+                    ));
                 };
                 let mut new = Vec::new();
                 for it in items {
@@ -177,13 +184,21 @@ impl NodeWorld {
                         || g("ipmi_username").is_empty()
                         || g("ipmi_password").is_empty()
                     {
-                        return Some(err(-3, &format!("bare metal node info {uuid} invalid")));
+                        return Some(NodeReply::fail(
+                            -3,
+                            &format!("bare metal node info {uuid} invalid"),
+                        ));
                     }
                     let port = match it.get("ipmi_port") {
                         None => None,
                         Some(v) => match v.as_u64() {
                             Some(p) if (1..=65535).contains(&p) => Some(p as u16),
-                            _ => return Some(err(-3, &format!("invalid ipmi port in {uuid}"))),
+                            _ => {
+                                return Some(NodeReply::fail(
+                                    -3,
+                                    &format!("invalid ipmi port in {uuid}"),
+                                ))
+                            }
                         },
                     };
                     if self
@@ -192,7 +207,7 @@ impl NodeWorld {
                         .chain(new.iter())
                         .any(|b: &BmServer| b.uuid == uuid)
                     {
-                        return Some(err(
+                        return Some(NodeReply::fail(
                             -3,
                             &format!("bare metal node uuid {uuid} already existed"),
                         ));
@@ -220,35 +235,38 @@ impl NodeWorld {
                     .map(|b| format!("{{\"node_id\":\"{}\",\"uuid\":\"{}\"}}", b.node_id, b.uuid))
                     .collect();
                 self.bm_registry.extend(new);
-                Reply::node_ok_raw(&format!("{{\"bare_metal_nodes\":[{}]}}", ids.join(",")))
+                NodeReply::ok_json(&format!("{{\"bare_metal_nodes\":[{}]}}", ids.join(",")))
             }
             Op::BareMetalDelete => {
                 if !self.manager_key_ok(env, pre) {
-                    return Some(err(-3, "verify sign failed"));
+                    return Some(NodeReply::fail(-3, "verify sign failed"));
                 }
                 let ids = add_str_list(add, "bare_metal_node_ids");
                 if ids.is_empty() {
                     // DEFECT (spec §7.11): the reference's text misspells "bare_meta_node_ids".
-                    return Some(err(-1, "additional bare_meta_node_ids is an empty array"));
+                    return Some(NodeReply::fail(
+                        -1,
+                        "additional bare_meta_node_ids is an empty array",
+                    ));
                 }
                 for id in &ids {
                     if !self.bm_registry.iter().any(|b| &b.node_id == id) {
-                        return Some(err(-1, "node id not existed"));
+                        return Some(NodeReply::fail(-1, "node id not existed"));
                     }
                 }
                 self.bm_registry.retain(|b| !ids.contains(&b.node_id));
-                err(0, "ok")
+                NodeReply::ok("ok")
             }
             Op::BareMetalModify(id) => {
                 if !self.manager_key_ok(env, pre) {
-                    return Some(err(-3, "verify sign failed"));
+                    return Some(NodeReply::fail(-3, "verify sign failed"));
                 }
                 let Some(b) = self.bm_registry.iter_mut().find(|b| &b.node_id == id) else {
-                    return Some(err(-1, "node id not existed"));
+                    return Some(NodeReply::fail(-1, "node id not existed"));
                 };
                 if let Some(u) = add_str(add, "uuid") {
                     if u.is_empty() || !u.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') {
-                        return Some(err(-1, "invalid uuid"));
+                        return Some(NodeReply::fail(-1, "invalid uuid"));
                     }
                     b.uuid = u;
                 }
@@ -267,10 +285,10 @@ impl NodeWorld {
                 if let Some(p) = add.get("ipmi_port").and_then(Value::as_u64) {
                     b.ipmi_port = u16::try_from(p).ok();
                 }
-                err(0, "ok")
+                NodeReply::ok("ok")
             }
             Op::BareMetalPower | Op::BareMetalBootdev | Op::DeeplinkGet | Op::DeeplinkSet => {
-                err(-3, "Not supported")
+                NodeReply::fail(-3, "Not supported")
             }
             _ => return None,
         })

@@ -2,11 +2,10 @@
 //! allocation, and how the asynchronous creation ends.
 
 use super::{
-    add_str, add_str_list, atoi, err, fmt_time, is_ipv4, port16, Caller, Disk, Lv, NodeResult,
-    NodeWorld, Pending, Role, Task, SYSTEM_DISK_GIB,
+    add_str, add_str_list, atoi, fmt_time, is_ipv4, port16, Caller, Disk, Lv, NodeReply,
+    NodeResult, NodeWorld, Pending, Role, Task, SYSTEM_DISK_GIB,
 };
 use crate::envelope::Env;
-use crate::wire::Reply;
 use rand::Rng;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -35,10 +34,13 @@ impl NodeWorld {
     /// queue its creation, which ends in `running` or, for a configurable share, `create error`.
     pub(super) fn create(&mut self, c: Option<&Caller>, env: &Env, now: Instant) -> NodeResult {
         let Some(c) = c else {
-            return Err(err(-3, "check authority failed: nonce check failed"));
+            return Err(NodeReply::fail(
+                -3,
+                "check authority failed: nonce check failed",
+            ));
         };
         let add = &env.additional;
-        let e1 = |m: &str| Err(err(1, m));
+        let e1 = |m: &str| Err(NodeReply::fail(1, m));
         let verifier = c.role == Role::Verifier;
         // Power off running VMs whose orders are no longer active (§7.2.3).
         let block = self.clock.block();
@@ -64,7 +66,10 @@ impl NodeWorld {
         if self.delays.timing.retry_later_when_busy
             && self.tasks.iter().any(|t| t.status == "creating")
         {
-            return Err(err(-3, "create task failed, please try again in a minute"));
+            return Err(NodeReply::fail(
+                -3,
+                "create task failed, please try again in a minute",
+            ));
         }
         // task_id
         let mut task_id = match add_str(add, "task_id") {
@@ -145,20 +150,20 @@ impl NodeWorld {
                 return e1("public ip being used");
             }
         }
-        let port_rule = |this: &Self, key: &str, default: &str| -> Result<String, String> {
+        let port_rule = |this: &Self, key: &str, default: &str| -> Result<String, NodeReply> {
             let v = add_str(add, key).unwrap_or_default();
             let valid = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
             if !public_ip.is_empty() {
                 return Ok(if valid { v } else { default.to_string() });
             }
             if v.is_empty() {
-                return Err(err(1, &format!("{key} is empty")));
+                return Err(NodeReply::fail(1, &format!("{key} is empty")));
             }
             if !valid {
-                return Err(err(1, &format!("{key} is not digit")));
+                return Err(NodeReply::fail(1, &format!("{key} is not digit")));
             }
             if let Some(m) = this.port_conflict(port16(&v), None) {
-                return Err(err(1, &m));
+                return Err(NodeReply::fail(1, &m));
             }
             Ok(v)
         };
@@ -393,7 +398,7 @@ impl NodeWorld {
             boots: 0,
         };
         self.tasks.push(task);
-        Ok(Reply::node_ok_raw(&format!(
+        Ok(NodeReply::ok_json(&format!(
             "{{\"task_id\":\"{task_id}\",\"create_time\":\"{stamp}\",\"desc\":\"{desc}\",\"status\":\"creating\"}}"
         )))
     }

@@ -1,7 +1,6 @@
 //! Images (§7.3): list, download and upload transfers with progress, delete.
 
-use super::{add_str, err, image_size, Caller, Lv, NodeResult, NodeWorld};
-use crate::wire::Reply;
+use super::{add_str, image_size, Caller, Lv, NodeReply, NodeResult, NodeWorld};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -76,11 +75,7 @@ impl NodeWorld {
             );
         }
         s.push(']');
-        if colon_key {
-            Reply::node_ok_raw(&s)
-        } else {
-            s
-        }
+        s
     }
 
     pub(super) fn image_download(
@@ -90,20 +85,20 @@ impl NodeWorld {
         now: Instant,
     ) -> NodeResult {
         let Some(f) = add_str(add, "image_filename") else {
-            return Err(err(1, "additional no image_filename"));
+            return Err(NodeReply::fail(1, "additional no image_filename"));
         };
         if add_str(add, "local_dir").is_none() {
-            return Err(err(1, "additional no local_dir"));
+            return Err(NodeReply::fail(1, "additional no local_dir"));
         }
         if !server_images.contains(&f) {
-            return Err(err(1, &format!("image:{f} not exist")));
+            return Err(NodeReply::fail(1, &format!("image:{f} not exist")));
         }
         if self
             .downloads
             .get(&f)
             .is_some_and(|t| t.progress(now).is_some())
         {
-            return Err(err(1, &format!("image:{f} in downloading")));
+            return Err(NodeReply::fail(1, &format!("image:{f} in downloading")));
         }
         self.downloads.insert(
             f,
@@ -112,7 +107,7 @@ impl NodeWorld {
                 dur: self.delays.create * 2,
             },
         );
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 
     pub(super) fn settle_transfers(&mut self, now: Instant) {
@@ -139,7 +134,7 @@ impl NodeWorld {
     ) -> NodeResult {
         self.settle_transfers(now);
         let Some(f) = add_str(add, "image_filename").filter(|f| !f.is_empty()) else {
-            return Err(err(1, "image_filename is empty"));
+            return Err(NodeReply::fail(1, "image_filename is empty"));
         };
         let map = if download {
             &self.downloads
@@ -149,35 +144,35 @@ impl NodeWorld {
         let word = if download { "downloading" } else { "uploading" };
         Ok(match map.get(&f).and_then(|t| t.progress(now)) {
             Some(p) => {
-                Reply::node_ok_raw(&format!("{{\"status\":\"{word}\",\"progress\":\"{p}%\"}}"))
+                NodeReply::ok_json(&format!("{{\"status\":\"{word}\",\"progress\":\"{p}%\"}}"))
             }
-            None => Reply::node_ok_raw("{\"status\":\"done\",\"progress\":\"100%\"}"),
+            None => NodeReply::ok_json("{\"status\":\"done\",\"progress\":\"100%\"}"),
         })
     }
 
     pub(super) fn transfer_stop(&mut self, add: &Value, download: bool) -> NodeResult {
         let Some(f) = add_str(add, "image_filename").filter(|f| !f.is_empty()) else {
-            return Err(err(1, "image_filename is empty"));
+            return Err(NodeReply::fail(1, "image_filename is empty"));
         };
         if download {
             self.downloads.remove(&f);
         } else {
             self.uploads.remove(&f);
         }
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 
     pub(super) fn image_upload(&mut self, add: &Value, now: Instant) -> NodeResult {
         self.settle_transfers(now);
         let Some(f) = add_str(add, "image_filename").filter(|f| !f.is_empty()) else {
-            return Err(err(1, "image_filename is empty"));
+            return Err(NodeReply::fail(1, "image_filename is empty"));
         };
         let name = f.trim_start_matches("/data/").to_string();
         if !self.images.contains(&name) {
-            return Err(err(1, &format!("image:{f} not exist")));
+            return Err(NodeReply::fail(1, &format!("image:{f} not exist")));
         }
         if self.uploads.contains_key(&name) {
-            return Err(err(1, &format!("image:{f} in uploading")));
+            return Err(NodeReply::fail(1, &format!("image:{f} in uploading")));
         }
         self.uploads.insert(
             name,
@@ -186,23 +181,23 @@ impl NodeWorld {
                 dur: self.delays.create * 2,
             },
         );
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 
     pub(super) fn image_delete(&mut self, add: &Value) -> NodeResult {
         let Some(f) = add_str(add, "image_filename").filter(|f| !f.is_empty()) else {
-            return Err(err(1, "image_filename is empty"));
+            return Err(NodeReply::fail(1, "image_filename is empty"));
         };
         if !self.images.contains(&f) {
-            return Err(err(1, &format!("image file:{f} is not exist")));
+            return Err(NodeReply::fail(1, &format!("image file:{f} is not exist")));
         }
         if self.downloads.contains_key(&f) || self.uploads.contains_key(&f) {
-            return Err(err(
+            return Err(NodeReply::fail(
                 1,
                 "image file is in downloading or uploading, please try again later",
             ));
         }
         self.images.retain(|x| x != &f);
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 }

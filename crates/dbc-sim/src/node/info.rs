@@ -1,13 +1,12 @@
 //! Node information (§7.6), rent orders (§7.12) and monitor servers (§7.9); what the metrics
 //! pusher reads.
 
-use super::{err, gib_str, stars, NodeResult, NodeWorld, Order, SYSTEM_DISK_GIB};
+use super::{gib_str, stars, NodeReply, NodeResult, NodeWorld, Order, SYSTEM_DISK_GIB};
 use crate::config::NodeKind;
-use crate::wire::Reply;
 use serde_json::Value;
 
 impl NodeWorld {
-    pub(super) fn node_info(&self, server: Option<&[String]>) -> String {
+    pub(super) fn node_info(&self, server: Option<&[String]>) -> NodeReply {
         let c = &self.cfg;
         if c.kind == NodeKind::BareMetalServer {
             // §7.6.2: os as registered, DeepLink id with the password masked when set.
@@ -26,7 +25,7 @@ impl NodeWorld {
                 ),
                 None => String::new(),
             };
-            return Reply::node_ok_raw(&format!(
+            return NodeReply::ok_json(&format!(
                 "{{\"version\":\"{}\",\"node_type\":\"2\",\"ip\":\"{}\",\"os\":\"{os}\"{deeplink}}}",
                 c.version, c.public_ip
             ));
@@ -62,7 +61,7 @@ impl NodeWorld {
             format!("{s}%")
         };
         let images = self.images_list(server, None, false);
-        Reply::node_ok_raw(&format!(
+        NodeReply::ok_json(&format!(
             "{{\"version\":\"{}\",\"node_type\":\"1\",\"ip\":\"{}\",\"os\":\"Ubuntu 20.04.6 LTS (Focal Fossa) 5.4.0-150-generic\",\
 \"cpu\":{{\"type\":\"Intel(R) Xeon(R) Gold 6248R CPU @ 3.00GHz\",\"hz\":\"3000MHz\",\"cores\":\"{}\",\"used_usage\":\"{}\",\"physical_cpus\":\"2\"}},\
 \"gpu\":{{\"gpu_count\":\"{}\",\"gpu_used\":\"{}\"}},\
@@ -86,7 +85,7 @@ impl NodeWorld {
         ))
     }
 
-    pub(super) fn rent_orders_json(&self) -> String {
+    pub(super) fn rent_orders_json(&self) -> NodeReply {
         let block = self.clock.block();
         let mut numeric: Vec<&Order> = self
             .orders
@@ -119,29 +118,29 @@ impl NodeWorld {
                 )
             })
             .collect();
-        Reply::node_ok_raw(&format!("{{\"rent_orders\":[{}]}}", items.join(",")))
+        NodeReply::ok_json(&format!("{{\"rent_orders\":[{}]}}", items.join(",")))
     }
 
     // ---------------------------------------------------------------- monitor, LAN
 
     pub(super) fn monitor_set(&mut self, who: String, add: &Value) -> NodeResult {
         match add.get("servers") {
-            None => Ok(err(0, "ok")),
+            None => Ok(NodeReply::ok("ok")),
             Some(Value::Array(a)) => {
                 let list: Vec<String> = a
                     .iter()
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect();
                 if list.len() > 2 {
-                    return Err(err(1, "can not enter more than two servers"));
+                    return Err(NodeReply::fail(1, "can not enter more than two servers"));
                 }
                 if list.iter().any(|s| s.split(':').count() != 2) {
-                    return Err(err(1, "server not match format ip:port"));
+                    return Err(NodeReply::fail(1, "server not match format ip:port"));
                 }
                 self.monitors.insert(who, list);
-                Ok(err(0, "ok"))
+                Ok(NodeReply::ok("ok"))
             }
-            Some(_) => Err(err(1, "servers must be an array")),
+            Some(_) => Err(NodeReply::fail(1, "servers must be an array")),
         }
     }
 

@@ -8,7 +8,6 @@
 
 use crate::config::{NodeConfig, NodeKind, Renter};
 use crate::envelope::{atoi, Env};
-use crate::wire::Reply;
 use dbc_types::endpoint::Auth;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -26,6 +25,7 @@ mod info;
 mod modify;
 mod network;
 mod overlay;
+mod reply;
 mod storage;
 mod tasks;
 mod vmstate;
@@ -36,6 +36,8 @@ pub(crate) use bare_metal::BmServer;
 pub(crate) use format::fmt_time;
 use format::{add_str, add_str_list, gib_str, image_size, is_ipv4, json_str_list, port16, stars};
 use images::Transfer;
+pub(crate) use reply::NodeReply;
+use reply::NodeResult;
 
 /// `MAX_LOG_CONTENT_SIZE` (§7.2.10).
 const MAX_LOG_CONTENT: usize = 8192;
@@ -240,12 +242,6 @@ pub(crate) struct NodeWorld {
     pub(crate) bm_registry: Vec<BmServer>,
 }
 
-type NodeResult = Result<String, String>;
-
-fn err(code: i64, msg: &str) -> String {
-    Reply::node_msg(code, msg)
-}
-
 impl NodeWorld {
     pub(crate) fn new(
         id: String,
@@ -333,14 +329,14 @@ impl NodeWorld {
         env: &Env,
         pre: &PreAuth,
         now: Instant,
-    ) -> String {
+    ) -> NodeReply {
         self.settle(now);
         let kind = self.cfg.kind;
         if kind != NodeKind::Compute && op.vm_family() {
-            return err(-3, "bare metal nodes are not supported");
+            return NodeReply::fail(-3, "bare metal nodes are not supported");
         }
         if kind == NodeKind::Compute && op.bare_metal_only() {
-            return err(-3, "Not supported");
+            return NodeReply::fail(-3, "Not supported");
         }
         if kind == NodeKind::BareMetalManager {
             if let Some(r) = self.dispatch_manager(op, env, pre) {
@@ -353,10 +349,10 @@ impl NodeWorld {
                 Op::BareMetalAdd | Op::BareMetalDelete | Op::BareMetalModify(_)
             )
         {
-            return err(-3, "Not supported");
+            return NodeReply::fail(-3, "Not supported");
         }
         if kind == NodeKind::BareMetalManager && matches!(op, Op::NodeInfo(_) | Op::RentOrders) {
-            return err(-3, "bare metal node has no machine info for now");
+            return NodeReply::fail(-3, "bare metal node has no machine info for now");
         }
         // Node behaviour (spec §0 row 46): a bare-metal server answers its own info under `R`;
         // the registry's `opt` is what the client node and the manager apply.
@@ -373,14 +369,16 @@ impl NodeWorld {
                 match self.check_authority(env, pre, !wallet_only) {
                     Ok(c) => {
                         if auth == Auth::RenterNotVerifier && c.role == Role::Verifier {
-                            return err(-3, "check authority failed: ");
+                            return NodeReply::fail(-3, "check authority failed: ");
                         }
                         if wallet_only && c.role != Role::WalletRenter {
-                            return err(-3, "check authority failed");
+                            return NodeReply::fail(-3, "check authority failed");
                         }
                         Some(c)
                     }
-                    Err(reason) => return err(-3, &format!("check authority failed: {reason}")),
+                    Err(reason) => {
+                        return NodeReply::fail(-3, &format!("check authority failed: {reason}"))
+                    }
                 }
             }
         };
@@ -398,9 +396,11 @@ impl NodeWorld {
             Op::Logs(id, head, n) => self.logs(id, *head, *n),
             Op::Modify(id) => self.modify(id, add),
             Op::Passwd(id) => self.passwd(id, add),
-            Op::ImagesList(server) => {
-                Ok(self.images_list(server.as_deref(), caller.as_ref(), true))
-            }
+            Op::ImagesList(server) => Ok(NodeReply::ok_json(&self.images_list(
+                server.as_deref(),
+                caller.as_ref(),
+                true,
+            ))),
             Op::ImageDownload(server) => self.image_download(add, server, now),
             Op::ImageDownloadProgress => self.transfer_progress(add, true, now),
             Op::ImageDownloadStop => self.transfer_stop(add, true),
@@ -420,46 +420,46 @@ impl NodeWorld {
                 .as_ref()
                 .and_then(|c| self.session_by_identity.get(&c.identity))
             {
-                Some(sid) => Ok(Reply::node_ok_raw(&format!("{{\"session_id\":\"{sid}\"}}"))),
-                None => Err(err(-3, "no session id")),
+                Some(sid) => Ok(NodeReply::ok_json(&format!("{{\"session_id\":\"{sid}\"}}"))),
+                None => Err(NodeReply::fail(-3, "no session id")),
             },
-            Op::FreeMemory => Ok(err(0, "ok")),
+            Op::FreeMemory => Ok(NodeReply::ok("ok")),
             Op::MonitorList => {
                 let id = caller.map(|c| c.identity).unwrap_or_default();
                 let list = self.monitors.get(&id).cloned().unwrap_or_default();
-                Ok(Reply::node_ok_raw(&format!(
+                Ok(NodeReply::ok_json(&format!(
                     "{{\"servers\":{}}}",
                     json_str_list(&list)
                 )))
             }
             Op::MonitorSet => self.monitor_set(caller.map(|c| c.identity).unwrap_or_default(), add),
-            Op::LanList => Ok(Reply::node_ok_raw(&self.lan_list_json())),
+            Op::LanList => Ok(NodeReply::ok_json(&self.lan_list_json())),
             Op::LanGet(name) => match self.lans.iter().find(|l| &l.name == name) {
-                Some(l) => Ok(Reply::node_ok_raw(&self.lan_json(l))),
-                None => Err(err(-3, "network name not exist")),
+                Some(l) => Ok(NodeReply::ok_json(&self.lan_json(l))),
+                None => Err(NodeReply::fail(-3, "network name not exist")),
             },
             Op::LanCreate => self.lan_create(caller.map(|c| c.identity).unwrap_or_default(), add),
             Op::LanDelete(name) => {
                 self.lan_delete(caller.map(|c| c.identity).unwrap_or_default(), name)
             }
             Op::RentOrders => Ok(self.rent_orders_json()),
-            Op::BareMetalList(_) => Ok(self.bm_server_info(true)),
+            Op::BareMetalList(_) => self.bm_server_info(true),
             Op::BareMetalPower => self.bm_power(add),
             // DEFECT (spec §7.11, §10): bootdev always answers "bare metal client not existed".
-            Op::BareMetalBootdev => Err(err(-3, "bare metal client not existed")),
+            Op::BareMetalBootdev => Err(NodeReply::fail(-3, "bare metal client not existed")),
             Op::DeeplinkGet => match &self.bm_self {
-                Some(b) if b.dl_id.is_some() => Ok(Reply::node_ok_raw(&format!(
+                Some(b) if b.dl_id.is_some() => Ok(NodeReply::ok_json(&format!(
                     "{{\"device_id\":\"{}\",\"device_password\":\"{}\"}}",
                     b.dl_id.as_deref().unwrap_or(""),
                     b.dl_pw.as_deref().unwrap_or("")
                 ))),
-                _ => Err(err(1, "node id not existed")),
+                _ => Err(NodeReply::fail(1, "node id not existed")),
             },
             Op::DeeplinkSet => {
                 let id = add_str(add, "device_id");
                 let pw = add_str(add, "device_password");
                 if id.is_none() && pw.is_none() {
-                    return err(-3, "invalid device");
+                    return NodeReply::fail(-3, "invalid device");
                 }
                 if let Some(b) = self.bm_self.as_mut() {
                     if id.is_some() {
@@ -469,11 +469,11 @@ impl NodeWorld {
                         b.dl_pw = pw;
                     }
                 }
-                Ok(err(0, "ok"))
+                Ok(NodeReply::ok("ok"))
             }
             // Manager-only operations never reach this point (handled in `dispatch_manager`).
             Op::BareMetalAdd | Op::BareMetalDelete | Op::BareMetalModify(_) => {
-                Err(err(-3, "Not supported"))
+                Err(NodeReply::fail(-3, "Not supported"))
             }
         };
         match r {

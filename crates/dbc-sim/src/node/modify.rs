@@ -1,8 +1,9 @@
 //! Task logs (§7.2.10), modify (§7.2.11) and passwd (§7.2.12).
 
-use super::{add_str, add_str_list, err, port16, NodeResult, NodeWorld, Task, MAX_LOG_CONTENT};
+use super::{
+    add_str, add_str_list, port16, NodeReply, NodeResult, NodeWorld, Task, MAX_LOG_CONTENT,
+};
 use crate::envelope::atoi;
-use crate::wire::Reply;
 use serde_json::Value;
 
 impl NodeWorld {
@@ -61,7 +62,7 @@ impl NodeWorld {
             s.push('"');
         }
         s.push_str("]}");
-        Ok(Reply::node_ok_raw(&s))
+        Ok(NodeReply::ok_json(&s))
     }
 
     pub(super) fn whole_machine(&self, t: &Task) -> Result<bool, String> {
@@ -84,11 +85,11 @@ impl NodeWorld {
         if new_ip != self.tasks[i].public_ip {
             if !new_ip.is_empty() {
                 if new_ip.parse::<std::net::IpAddr>().is_err() {
-                    return Err(err(1, "invalid public ip"));
+                    return Err(NodeReply::fail(1, "invalid public ip"));
                 }
                 if new_ip == self.cfg.public_ip || self.tasks.iter().any(|t| t.public_ip == new_ip)
                 {
-                    return Err(err(1, "public ip being used"));
+                    return Err(NodeReply::fail(1, "public ip being used"));
                 }
             }
             self.tasks[i].public_ip = new_ip;
@@ -99,10 +100,13 @@ impl NodeWorld {
             if let Some(v) = add_str(add, key) {
                 let p = port16(&v);
                 if p == 0 {
-                    return Err(err(1, &format!("{key} {v} is invalid! (usage: > 0)")));
+                    return Err(NodeReply::fail(
+                        1,
+                        &format!("{key} {v} is invalid! (usage: > 0)"),
+                    ));
                 }
                 if self.tasks[i].public_ip.is_empty() && self.port_conflict(p, Some(id)).is_some() {
-                    return Err(err(1, &format!("{key} {v} has been used!")));
+                    return Err(NodeReply::fail(1, &format!("{key} {v} has been used!")));
                 }
                 if is_ssh {
                     set_ssh = Some(p);
@@ -118,7 +122,10 @@ impl NodeWorld {
             }
         }
         if set_ssh.is_some() && set_ssh == set_rdp {
-            return Err(err(1, "new_ssh_port and new_rdp_port are the same!"));
+            return Err(NodeReply::fail(
+                1,
+                "new_ssh_port and new_rdp_port are the same!",
+            ));
         }
         if add.get("new_custom_port").is_some() {
             match add.get("new_custom_port") {
@@ -126,7 +133,7 @@ impl NodeWorld {
                     self.tasks[i].custom_port = add_str_list(add, "new_custom_port")
                 }
                 // Crash hazard in the reference (§4); rejected cleanly.
-                _ => return Err(err(1, "new_custom_port is invalid")),
+                _ => return Err(NodeReply::fail(1, "new_custom_port is invalid")),
             }
         }
         if add.get("new_network_filters").is_some() {
@@ -135,27 +142,32 @@ impl NodeWorld {
         if let Some(v) = add_str(add, "new_vnc_port") {
             let p = atoi(&v);
             if !(5900..=65535).contains(&p) {
-                return Err(err(
+                return Err(NodeReply::fail(
                     1,
                     &format!("new_vnc_port {v} is invalid! (usage: 5900 =< port <= 65535)"),
                 ));
             }
             if self.port_conflict(p as u16, Some(id)).is_some() {
-                return Err(err(1, &format!("new_vnc_port {v} has been used!")));
+                return Err(NodeReply::fail(
+                    1,
+                    &format!("new_vnc_port {v} has been used!"),
+                ));
             }
             self.tasks[i].vnc_port = p as u16;
             redefined = true;
         }
         let resource_keys = ["new_gpu_count", "new_cpu_cores", "new_mem_size"];
         if resource_keys.iter().any(|k| add_str(add, k).is_some()) {
-            let whole = self.whole_machine(&self.tasks[i]).map_err(|m| err(1, &m))?;
+            let whole = self
+                .whole_machine(&self.tasks[i])
+                .map_err(|m| NodeReply::fail(1, &m))?;
             if let Some(v) = add_str(add, "new_gpu_count") {
                 if !whole {
-                    return Err(err(1, "can not modify gpu count"));
+                    return Err(NodeReply::fail(1, "can not modify gpu count"));
                 }
                 let n = atoi(&v);
                 if n < 0 {
-                    return Err(err(1, "new gpu count is invalid"));
+                    return Err(NodeReply::fail(1, "new gpu count is invalid"));
                 }
                 let owner = self.tasks[i].owner.clone();
                 let ro = self.tasks[i].rent_order.clone();
@@ -166,37 +178,37 @@ impl NodeWorld {
                 let busy = self.gpus_busy(Some(id));
                 let free: Vec<u32> = rented.into_iter().filter(|g| !busy.contains(g)).collect();
                 if free.len() < n as usize {
-                    return Err(err(1, "allocate gpu failed"));
+                    return Err(NodeReply::fail(1, "allocate gpu failed"));
                 }
                 self.tasks[i].gpus = free.into_iter().take(n as usize).collect();
                 redefined = true;
             }
             if let Some(v) = add_str(add, "new_cpu_cores") {
                 if !whole {
-                    return Err(err(1, "can not modify cpu cores"));
+                    return Err(NodeReply::fail(1, "can not modify cpu cores"));
                 }
                 let n = atoi(&v);
                 let (c, _) = self.running_cpu_mem(Some(id));
                 if n <= 0 || n as u64 + c > u64::from(self.cfg.cpu_cores) {
-                    return Err(err(1, "allocate cpu failed"));
+                    return Err(NodeReply::fail(1, "allocate cpu failed"));
                 }
                 self.tasks[i].cpu_cores = n as u32;
                 redefined = true;
             }
             if let Some(v) = add_str(add, "new_mem_size") {
                 if !whole {
-                    return Err(err(1, "can not modify mem size"));
+                    return Err(NodeReply::fail(1, "can not modify mem size"));
                 }
                 let n = atoi(&v);
                 let (_, m) = self.running_cpu_mem(Some(id));
                 if n <= 0 || n as u64 + m > self.cfg.mem_gib {
-                    return Err(err(1, "allocate memory failed"));
+                    return Err(NodeReply::fail(1, "allocate memory failed"));
                 }
                 self.tasks[i].mem_gib = n as u64;
                 redefined = true;
             }
         }
-        Ok(err(
+        Ok(NodeReply::fail(
             0,
             if redefined {
                 "some changes will take effect on the next boot"
@@ -210,21 +222,24 @@ impl NodeWorld {
         let i = self.existing(id)?;
         let pw = add_str(add, "password").unwrap_or_default();
         if pw.is_empty() {
-            return Err(err(1, "password can not be empty"));
+            return Err(NodeReply::fail(1, "password can not be empty"));
         }
         let user = add_str(add, "username").unwrap_or_default();
         if user.is_empty() {
-            return Err(err(1, "user name can not be empty"));
+            return Err(NodeReply::fail(1, "user name can not be empty"));
         }
         let t = &mut self.tasks[i];
         // Admission on the libvirt state only (§8.3), not on the DBC status string.
         if !t.lv.is_running() {
-            return Err(err(1, "Only the running task can change the password"));
+            return Err(NodeReply::fail(
+                1,
+                "Only the running task can change the password",
+            ));
         }
         t.password = pw;
         if t.user_name.is_empty() || t.user_name == "N/A" {
             t.user_name = user;
         }
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 }

@@ -1,6 +1,6 @@
 //! LANs (§7.10): list, get, create, delete.
 
-use super::{add_str, err, fmt_time, is_ipv4, json_str_list, Lan, NodeResult, NodeWorld};
+use super::{add_str, fmt_time, is_ipv4, json_str_list, Lan, NodeReply, NodeResult, NodeWorld};
 use rand::Rng;
 use serde_json::Value;
 use std::time::SystemTime;
@@ -52,24 +52,24 @@ impl NodeWorld {
 
     pub(super) fn lan_create(&mut self, who: String, add: &Value) -> NodeResult {
         if !add.is_object() {
-            return Err(err(-3, "invalid additional param"));
+            return Err(NodeReply::fail(-3, "invalid additional param"));
         }
         let name = add_str(add, "network_name").unwrap_or_default();
         if name.is_empty() {
-            return Err(err(-3, "network name can not be empty"));
+            return Err(NodeReply::fail(-3, "network name can not be empty"));
         }
         if !(6..=10).contains(&name.len()) || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(err(
+            return Err(NodeReply::fail(
                 -3,
                 "network name requires a combination of 6 to 10 letters or numbers",
             ));
         }
         if self.lans.iter().any(|l| l.name == name) {
-            return Err(err(-3, "network name already existed"));
+            return Err(NodeReply::fail(-3, "network name already existed"));
         }
         let cidr = add_str(add, "ip_cidr").unwrap_or_default();
         if cidr.is_empty() {
-            return Err(err(-3, "ip cidr can not be empty"));
+            return Err(NodeReply::fail(-3, "ip cidr can not be empty"));
         }
         let valid = match cidr.split_once('/') {
             Some((ip, n)) => {
@@ -80,10 +80,10 @@ impl NodeWorld {
             None => false,
         };
         if !valid {
-            return Err(err(-3, "invalid ip cidr"));
+            return Err(NodeReply::fail(-3, "invalid ip cidr"));
         }
         if self.lans.iter().any(|l| l.cidr == cidr) {
-            return Err(err(-3, "ip cidr already exist"));
+            return Err(NodeReply::fail(-3, "ip cidr already exist"));
         }
         let vni = self.rng.gen_range(1000..16_000_000);
         let tap: String = (0..13)
@@ -97,26 +97,26 @@ impl NodeWorld {
             tap: format!("tap{}", &tap[..10]),
             last_use: fmt_time(SystemTime::now()),
         });
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 
     pub(super) fn lan_delete(&mut self, who: String, name: &str) -> NodeResult {
         let Some(i) = self.lans.iter().position(|l| l.name == name) else {
-            return Err(err(-3, "network name not exist"));
+            return Err(NodeReply::fail(-3, "network name not exist"));
         };
         if self.lans[i].owner != who {
-            return Err(err(
+            return Err(NodeReply::fail(
                 -3,
                 "wallet error, you are not the owner of the network",
             ));
         }
         if self.tasks.iter().any(|t| t.network_name == name) {
-            return Err(err(
+            return Err(NodeReply::fail(
                 -3,
                 "network is in used, please delete task in the network first",
             ));
         }
         self.lans.remove(i);
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 }

@@ -1,7 +1,8 @@
 //! Snapshots (§7.4) and data disks (§7.5) of a task.
 
-use super::{add_str, err, fmt_time, Disk, Lv, NodeResult, NodeWorld, Snapshot, SYSTEM_DISK_GIB};
-use crate::wire::Reply;
+use super::{
+    add_str, fmt_time, Disk, Lv, NodeReply, NodeResult, NodeWorld, Snapshot, SYSTEM_DISK_GIB,
+};
 use rand::Rng;
 use serde_json::Value;
 use std::time::{Instant, SystemTime};
@@ -39,11 +40,11 @@ impl NodeWorld {
         match name {
             None => {
                 let items: Vec<String> = snaps.iter().map(|s| self.snapshot_json(s, now)).collect();
-                Ok(Reply::node_ok_raw(&format!("[{}]", items.join(","))))
+                Ok(NodeReply::ok_json(&format!("[{}]", items.join(","))))
             }
             Some(n) => match snaps.iter().find(|s| s.name == n) {
-                Some(s) => Ok(Reply::node_ok_raw(&self.snapshot_json(s, now))),
-                None => Err(err(1, "snapshot_name not exist")),
+                Some(s) => Ok(NodeReply::ok_json(&self.snapshot_json(s, now))),
+                None => Err(NodeReply::fail(1, "snapshot_name not exist")),
             },
         }
     }
@@ -51,16 +52,16 @@ impl NodeWorld {
     pub(super) fn snapshot_create(&mut self, id: &str, add: &Value, now: Instant) -> NodeResult {
         let name = add_str(add, "snapshot_name").unwrap_or_default();
         if name.is_empty() {
-            return Err(err(-3, "'snapshot_name' is empty"));
+            return Err(NodeReply::fail(-3, "'snapshot_name' is empty"));
         }
         let Some(i) = self.task_idx(id) else {
-            return Err(err(1, "task have no disk"));
+            return Err(NodeReply::fail(1, "task have no disk"));
         };
         if self.tasks[i].lv != Lv::ShutOff {
-            return Err(err(1, "please close task first and try again"));
+            return Err(NodeReply::fail(1, "please close task first and try again"));
         }
         if self.tasks[i].pxe {
-            return Err(err(1, "task have no disk:'vda'"));
+            return Err(NodeReply::fail(1, "task have no disk:'vda'"));
         }
         let n: u32 = self.rng.gen_range(1000..99999);
         let stamp = fmt_time(SystemTime::now());
@@ -73,19 +74,19 @@ impl NodeWorld {
             create_time: stamp,
             started: now,
         });
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 
     pub(super) fn snapshot_delete(&mut self, id: &str, name: &str) -> NodeResult {
         let Some(t) = self.tasks.iter_mut().find(|t| t.id == id) else {
-            return Err(err(1, &format!("{name} not exist")));
+            return Err(NodeReply::fail(1, &format!("{name} not exist")));
         };
         let before = t.snapshots.len();
         t.snapshots.retain(|s| s.name != name);
         if t.snapshots.len() == before {
-            return Err(err(1, &format!("{name} not exist")));
+            return Err(NodeReply::fail(1, &format!("{name} not exist")));
         }
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 
     // ---------------------------------------------------------------- disks
@@ -94,10 +95,12 @@ impl NodeWorld {
     // snapshot endpoints when `additional` is not an object; through a client node `additional`
     // is always a re-serialised object (the envelope check rejects anything else), so that
     // reply cannot be produced here.
-    pub(super) fn disk_task(&self, id: &str) -> Result<usize, String> {
-        let i = self.task_idx(id).ok_or_else(|| err(-3, "task not exist"))?;
+    pub(super) fn disk_task(&self, id: &str) -> Result<usize, NodeReply> {
+        let i = self
+            .task_idx(id)
+            .ok_or_else(|| NodeReply::fail(-3, "task not exist"))?;
         if self.tasks[i].pxe {
-            return Err(err(-3, "pxe not support disk"));
+            return Err(NodeReply::fail(-3, "pxe not support disk"));
         }
         Ok(i)
     }
@@ -114,34 +117,34 @@ impl NodeWorld {
                 )
             })
             .collect();
-        Ok(Reply::node_ok_raw(&format!("[{}]", items.join(","))))
+        Ok(NodeReply::ok_json(&format!("[{}]", items.join(","))))
     }
 
-    pub(super) fn disk_size_param(add: &Value) -> Result<i64, String> {
+    pub(super) fn disk_size_param(add: &Value) -> Result<i64, NodeReply> {
         add.get("size")
             .and_then(Value::as_i64)
-            .ok_or_else(|| err(-3, "'size' is invalid"))
+            .ok_or_else(|| NodeReply::fail(-3, "'size' is invalid"))
     }
 
     pub(super) fn disk_resize(&mut self, id: &str, add: &Value) -> NodeResult {
         let i = self.disk_task(id)?;
         let disk = add_str(add, "disk").unwrap_or_default();
         if disk.is_empty() {
-            return Err(err(-3, "'disk' is empty"));
+            return Err(NodeReply::fail(-3, "'disk' is empty"));
         }
         let size = Self::disk_size_param(add)?;
         if self.tasks[i].lv != Lv::ShutOff {
-            return Err(err(1, "please close task first and try again"));
+            return Err(NodeReply::fail(1, "please close task first and try again"));
         }
         if size <= 0 {
-            return Err(err(1, "size is invalid (usage: size > 0)"));
+            return Err(NodeReply::fail(1, "size is invalid (usage: size > 0)"));
         }
         let t = &mut self.tasks[i];
         match t.disks.iter_mut().find(|d| d.name == disk) {
             Some(d) => d.size_gib += size as u64,
-            None => return Err(err(1, &format!("task have no disk:{disk}"))),
+            None => return Err(NodeReply::fail(1, &format!("task have no disk:{disk}"))),
         }
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 
     pub(super) fn disk_add(&mut self, id: &str, add: &Value) -> NodeResult {
@@ -151,16 +154,16 @@ impl NodeWorld {
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| "/data".into());
         if dir != "/data" {
-            return Err(err(-3, &format!("{dir} is not exist")));
+            return Err(NodeReply::fail(-3, &format!("{dir} is not exist")));
         }
         if self.tasks[i].lv != Lv::ShutOff {
-            return Err(err(1, "please close task first and try again"));
+            return Err(NodeReply::fail(1, "please close task first and try again"));
         }
         if size <= 0 {
-            return Err(err(1, "size is invalid (usage: size > 0)"));
+            return Err(NodeReply::fail(1, "size is invalid (usage: size > 0)"));
         }
         if self.disk_used() + size as u64 + SYSTEM_DISK_GIB > self.cfg.data_disk_gib {
-            return Err(err(
+            return Err(NodeReply::fail(
                 1,
                 &format!("mount directory:{dir} have no enough space"),
             ));
@@ -173,30 +176,30 @@ impl NodeWorld {
             file: format!("{dir}/data_{n}.qcow2"),
             size_gib: size as u64,
         });
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 
     pub(super) fn disk_delete(&mut self, id: &str, add: &Value) -> NodeResult {
         let i = self.disk_task(id)?;
         let disk = add_str(add, "disk").unwrap_or_default();
         if disk.is_empty() {
-            return Err(err(-3, "'disk' is empty"));
+            return Err(NodeReply::fail(-3, "'disk' is empty"));
         }
         if self.tasks[i].lv != Lv::ShutOff {
-            return Err(err(1, "please close task first and try again"));
+            return Err(NodeReply::fail(1, "please close task first and try again"));
         }
         if disk == "vda" {
-            return Err(err(1, "can not allowed to delete disk:'vda'"));
+            return Err(NodeReply::fail(1, "can not allowed to delete disk:'vda'"));
         }
         let t = &mut self.tasks[i];
         if t.disks.is_empty() {
-            return Err(err(1, "task no disk"));
+            return Err(NodeReply::fail(1, "task no disk"));
         }
         let before = t.disks.len();
         t.disks.retain(|d| d.name != disk);
         if t.disks.len() == before {
-            return Err(err(1, &format!("task have no disk:{disk}")));
+            return Err(NodeReply::fail(1, &format!("task have no disk:{disk}")));
         }
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 }

@@ -2,9 +2,8 @@
 //! and the lifecycle transitions (start, shutdown, restart, reset, delete).
 
 use super::{
-    err, fmt_time, json_str_list, port16, Caller, Lv, NodeResult, NodeWorld, Pending, Task,
+    fmt_time, json_str_list, port16, Caller, Lv, NodeReply, NodeResult, NodeWorld, Pending, Task,
 };
-use crate::wire::Reply;
 use rand::Rng;
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -71,13 +70,13 @@ impl NodeWorld {
             );
         }
         s.push(']');
-        Ok(Reply::node_ok_raw(&s))
+        Ok(NodeReply::ok_json(&s))
     }
 
     pub(super) fn task_info(&self, c: Option<&Caller>, id: &str) -> NodeResult {
         let who = c.map(|c| c.identity.as_str()).unwrap_or("");
         let Some(t) = self.tasks.iter().find(|t| t.id == id && t.owner == who) else {
-            return Err(err(-3, "task_id not exist"));
+            return Err(NodeReply::fail(-3, "task_id not exist"));
         };
         let mut s = String::with_capacity(1024);
         let ssh_ip = if t.public_ip.is_empty() {
@@ -160,7 +159,7 @@ impl NodeWorld {
             );
         }
         s.push_str("]}");
-        Ok(Reply::node_ok_raw(&s))
+        Ok(NodeReply::ok_json(&s))
     }
 
     pub(super) fn gen_task_id(&mut self) -> String {
@@ -312,16 +311,17 @@ impl NodeWorld {
         }
     }
 
-    pub(super) fn existing(&self, id: &str) -> Result<usize, String> {
-        self.task_idx(id).ok_or_else(|| err(1, "task not exist"))
+    pub(super) fn existing(&self, id: &str) -> Result<usize, NodeReply> {
+        self.task_idx(id)
+            .ok_or_else(|| NodeReply::fail(1, "task not exist"))
     }
 
     pub(super) fn start(&mut self, id: &str, now: Instant) -> NodeResult {
         let i = self.existing(id)?;
-        self.recheck(i).map_err(|m| err(1, &m))?;
+        self.recheck(i).map_err(|m| NodeReply::fail(1, &m))?;
         let lv = self.tasks[i].lv;
         if !lv.admits_start() {
-            return Err(err(1, &format!("task is {}", lv.word())));
+            return Err(NodeReply::fail(1, &format!("task is {}", lv.word())));
         }
         let d = self.delays.op();
         self.transition(
@@ -331,14 +331,14 @@ impl NodeWorld {
             ("running", Lv::Running),
             now + d,
         );
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 
     pub(super) fn shutdown(&mut self, id: &str, now: Instant, poweroff: bool) -> NodeResult {
         let i = self.existing(id)?;
         let lv = self.tasks[i].lv;
         if (poweroff && !lv.admits_poweroff()) || (!poweroff && !lv.admits_shutdown()) {
-            return Err(err(1, &format!("task is {}", lv.word())));
+            return Err(NodeReply::fail(1, &format!("task is {}", lv.word())));
         }
         let d = self.delays.op();
         if poweroff {
@@ -352,15 +352,15 @@ impl NodeWorld {
                 now + d,
             );
         }
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 
     pub(super) fn restart(&mut self, id: &str, forced: bool, now: Instant) -> NodeResult {
         let i = self.existing(id)?;
-        self.recheck(i).map_err(|m| err(1, &m))?;
+        self.recheck(i).map_err(|m| NodeReply::fail(1, &m))?;
         let lv = self.tasks[i].lv;
         if !lv.admits_restart() {
-            return Err(err(1, &format!("task is {}", lv.word())));
+            return Err(NodeReply::fail(1, &format!("task is {}", lv.word())));
         }
         let mut d = self.delays.op();
         if forced {
@@ -373,14 +373,14 @@ impl NodeWorld {
             ("running", Lv::Running),
             now + d,
         );
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 
     pub(super) fn reset(&mut self, id: &str, now: Instant) -> NodeResult {
         let i = self.existing(id)?;
         let lv = self.tasks[i].lv;
         if !lv.is_running() {
-            return Err(err(1, &format!("task is {}", lv.word())));
+            return Err(NodeReply::fail(1, &format!("task is {}", lv.word())));
         }
         let d = self.delays.op();
         self.transition(
@@ -390,7 +390,7 @@ impl NodeWorld {
             ("running", Lv::Running),
             now + d,
         );
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 
     pub(super) fn delete(&mut self, id: &str, now: Instant) -> NodeResult {
@@ -406,6 +406,6 @@ impl NodeWorld {
                 remove: true,
             });
         }
-        Ok(err(0, "ok"))
+        Ok(NodeReply::ok("ok"))
     }
 }

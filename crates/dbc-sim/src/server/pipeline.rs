@@ -85,7 +85,8 @@ impl Shared {
         self.with_faults(fwd.name, Some(&peer), || {
             let body = slot
                 .lock()
-                .dispatch(&op, fwd.auth, &env, &pre, Instant::now());
+                .dispatch(&op, fwd.auth, &env, &pre, Instant::now())
+                .into_body();
             if serde_json::from_str::<serde::de::IgnoredAny>(&body).is_err() {
                 return Reply::http(500, -1, parse_msg);
             }
