@@ -45,7 +45,8 @@ pub(super) fn gib_str(g: f64) -> String {
     }
 }
 
-pub(super) fn image_size(name: &str) -> &'static str {
+/// The size the node shows for an image, guessed from its name.
+pub(crate) fn image_size(name: &str) -> &'static str {
     if name.contains("win") {
         "46.5G"
     } else if name.contains("cuda") {

@@ -81,19 +81,7 @@ pub(super) async fn bare_metal(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply
                     .iter()
                     .filter(|n| n.announced && n.kind == NodeKind::BareMetalServer)
                     .filter(|n| segs.first().is_none_or(|x| *x == n.id))
-                    .map(|n| {
-                        format!(
-                            "{{\"node_id\":\"{}\",\"name\":\"{}\",\"version\":\"{}\"}}",
-                            n.id,
-                            n.name,
-                            // §7.6.1: "N/A" when the node announced no version.
-                            if n.version.is_empty() {
-                                "N/A"
-                            } else {
-                                &n.version
-                            }
-                        )
-                    })
+                    .map(|n| n.list_entry())
                     .collect();
                 let msg = format!("{{\"bare_metal_nodes\":[{}]}}", items.join(","));
                 return sh

@@ -4,7 +4,7 @@
 use super::pipeline::{additional_str, parse_env, Fwd};
 use super::Shared;
 use crate::envelope::{self, Env, Prefix};
-use crate::node::Op;
+use crate::node::{image_size, Op};
 use crate::wire::Reply;
 use dbc_types::registry as ep;
 use std::time::Instant;
@@ -30,7 +30,7 @@ pub(super) async fn images(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
                     .map(|n| {
                         format!(
                             "{{\"image_name\":\"{n}\",\"image_size\":\"{}\"}}",
-                            local_image_size(n)
+                            image_size(n)
                         )
                     })
                     .collect();
@@ -124,16 +124,6 @@ pub(super) async fn images(sh: &Shared, segs: &[&str], body: &[u8]) -> Reply {
                 .await
         }
         _ => Reply::invalid_request("invalid requests uri"),
-    }
-}
-
-pub(super) fn local_image_size(n: &str) -> &'static str {
-    if n.contains("win") {
-        "46.5G"
-    } else if n.contains("cuda") {
-        "32G"
-    } else {
-        "20G"
     }
 }
 

@@ -45,6 +45,19 @@ pub(crate) struct NodeSlot {
 }
 
 impl NodeSlot {
+    /// `{"node_id","name","version"}` as the client node lists a node (§7.6.1: version `N/A`
+    /// when the node announced none).
+    pub(crate) fn list_entry(&self) -> String {
+        let version = if self.version.is_empty() {
+            "N/A"
+        } else {
+            &self.version
+        };
+        format!(
+            "{{\"node_id\":\"{}\",\"name\":\"{}\",\"version\":\"{version}\"}}",
+            self.id, self.name
+        )
+    }
     pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, NodeWorld> {
         self.world
             .lock()

@@ -23,22 +23,7 @@ pub(super) async fn mining_nodes(sh: &Shared, segs: &[&str], body: &[u8]) -> Rep
                     .filter(|n| n.announced && n.kind == NodeKind::Compute)
                     .collect();
                 ids.sort_by(|a, b| a.id.cmp(&b.id));
-                let items: Vec<String> = ids
-                    .iter()
-                    .map(|n| {
-                        format!(
-                            "{{\"node_id\":\"{}\",\"name\":\"{}\",\"version\":\"{}\"}}",
-                            n.id,
-                            n.name,
-                            // §7.6.1: "N/A" when the node announced no version.
-                            if n.version.is_empty() {
-                                "N/A"
-                            } else {
-                                &n.version
-                            }
-                        )
-                    })
-                    .collect();
+                let items: Vec<String> = ids.iter().map(|n| n.list_entry()).collect();
                 let msg = format!("{{\"mining_nodes\":[{}]}}", items.join(","));
                 return sh
                     .with_faults("nodes.list", None, || {
