@@ -399,6 +399,11 @@ impl Default for SimConfig {
 
 impl SimConfig {
     /// Parse a TOML world description.
+    ///
+    /// # Errors
+    /// [`SimError::Config`] when the text is not valid TOML for a world, a fault is not
+    /// `ROUTE[@NODE]=KIND[:ARG]`, `chain.time_scale` is not a positive number, or a node id is
+    /// not 64 hex digits.
     pub fn from_toml_str(s: &str) -> Result<SimConfig, SimError> {
         let cfg: SimConfig = toml::from_str(s).map_err(|e| SimError::Config(e.to_string()))?;
         for f in &cfg.faults {
