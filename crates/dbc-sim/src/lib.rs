@@ -3,6 +3,7 @@
 #![warn(clippy::missing_errors_doc)]
 
 mod builder;
+#[cfg(feature = "cli")]
 pub mod cli;
 mod clock;
 pub mod config;

@@ -175,6 +175,7 @@ impl CreateTiming {
 ///
 /// # Errors
 /// A message saying what to write.
+#[cfg(any(feature = "cli", test))]
 pub fn parse_create_time(s: &str) -> Result<(Duration, Option<Duration>), String> {
     let one = |x: &str| {
         humantime::parse_duration(x.trim())

@@ -188,6 +188,7 @@ impl Hub {
 }
 
 /// Parse a monitor period flag (`30s`, `500ms`); zero is refused.
+#[cfg(any(feature = "cli", test))]
 pub(crate) fn parse_period(s: &str) -> Result<Duration, String> {
     match humantime::parse_duration(s) {
         Ok(d) if d.is_zero() => Err("must be greater than zero (e.g. 30s, 500ms)".into()),
