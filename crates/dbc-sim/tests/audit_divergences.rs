@@ -2,15 +2,17 @@
 //! and broken bodies, no `ubuntu`/`win` rewrite for a node that announced no version, image
 //! lists that honour `image_server` and tell base images from overlays, and the
 //! `image backfile not exist` check of create.
-mod common;
-use common::*;
+use dbc_testkit::http::{wallet_env, Http};
+use dbc_testkit::keys::ALICE;
+use dbc_testkit::seed::create_json;
+use dbc_testkit::sim;
 use serde_json::json;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test]
 async fn an_over_size_body_gets_libevents_413_page() {
-    let sim = start_sim(50).await;
+    let sim = sim::start(Duration::from_millis(50)).await;
     let mut s = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
     let len = 33 * 1024 * 1024;
     let head = format!("POST /api/v1/tasks HTTP/1.1\r\nhost: x\r\ncontent-length: {len}\r\n\r\n");
@@ -40,7 +42,7 @@ async fn an_over_size_body_gets_libevents_413_page() {
 
 #[tokio::test]
 async fn a_body_cut_off_by_the_client_gets_no_reply() {
-    let sim = start_sim(50).await;
+    let sim = sim::start(Duration::from_millis(50)).await;
     let mut s = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
     s.write_all(b"POST /api/v1/tasks HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{\"peer")
         .await
@@ -73,20 +75,11 @@ async fn a_node_without_a_version_gets_no_os_rewrite() {
     let h = Http::new(&sim.url());
     let ids = sim.node_ids();
     let (plain, old) = (ids[0].to_string(), ids[1].to_string());
-    let mut p = create_params(20500, 5950);
+    let mut p = create_json(20500, 5950);
     p["operation_system"] = json!("linux");
     p["desc"] = json!("linux");
     for (node, want) in [(&plain, "linux"), (&old, "ubuntu")] {
-        let id = h
-            .post(
-                "/api/v1/tasks/start",
-                &wallet_env("//Alice", node, p.clone()),
-            )
-            .await
-            .ok()["task_id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let id = h.create_task(&wallet_env("//Alice", node, p.clone())).await;
         let d = h
             .post(
                 &format!("/api/v1/tasks/{id}"),
@@ -137,14 +130,12 @@ overlays = [{{ name = "snap1.qcow2", backing = "ubuntu.qcow2" }},
 "#
     ))
     .unwrap();
-    let sim = dbc_sim::Simulator::builder()
-        .config(cfg)
-        .create_delay(Duration::from_millis(20))
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(
+        dbc_sim::Simulator::builder()
+            .config(cfg)
+            .create_delay(Duration::from_millis(20)),
+    )
+    .await;
     let names = |v: serde_json::Value, key: &str| -> Vec<String> {
         v.as_array()
             .unwrap()
@@ -172,7 +163,7 @@ overlays = [{{ name = "snap1.qcow2", backing = "ubuntu.qcow2" }},
     let info = h.post("/api/v1/mining_nodes", &with_server).await.ok();
     assert_eq!(names(info["images"].clone(), "image_name").len(), 3);
     // Create from an overlay whose backing file is gone.
-    let mut p = create_params(20600, 5960);
+    let mut p = create_json(20600, 5960);
     p["image_name"] = json!("orphan.qcow2");
     h.post(
         "/api/v1/tasks/start",
@@ -189,20 +180,11 @@ overlays = [{{ name = "snap1.qcow2", backing = "ubuntu.qcow2" }},
 
 #[tokio::test]
 async fn details_with_a_port_above_65535_decode_as_given() {
-    let sim = start_sim(20).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(20)).await;
     // The node accepts any digit string as ssh_port (§8.5) and stores it as given.
-    let id = h
-        .post(
-            "/api/v1/tasks/start",
-            &wallet_env("//Alice", &node, create_params(70000, 5970)),
-        )
-        .await
-        .ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let mut create = create_json(7000, 5970);
+    create["ssh_port"] = json!("70000");
+    let id = h.create_task(&wallet_env("//Alice", &node, create)).await;
     let r = h
         .post(
             &format!("/api/v1/tasks/{id}"),

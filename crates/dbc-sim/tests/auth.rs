@@ -1,7 +1,10 @@
 //! GPU-node authorization (§5.2–§5.8).
-mod common;
-use common::*;
+use dbc_testkit::http::{fresh_nonce, multisig_env, session_env, session_of, wallet_env, Http};
+use dbc_testkit::keys::{sign_hex, ALICE, BOB, CHARLIE};
+use dbc_testkit::seed::create_json;
+use dbc_testkit::sim;
 use serde_json::json;
+use std::time::Duration;
 
 fn auth_failed(reason: &str) -> String {
     format!("check authority failed: {reason}")
@@ -9,19 +12,17 @@ fn auth_failed(reason: &str) -> String {
 
 #[tokio::test]
 async fn spec_5_2_bad_and_bytes_wrapped_signatures() {
-    let sim = start_sim(100).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(100)).await;
     let nonce = fresh_nonce();
     // Signature by someone else.
-    let env = json!({"peer_nodes_list": [node], "additional": {}, "wallet": ALICE, "nonce": nonce, "sign": sign("//Bob", nonce.as_bytes())});
+    let env = json!({"peer_nodes_list": [node], "additional": {}, "wallet": ALICE, "nonce": nonce, "sign": sign_hex("//Bob", nonce.as_bytes())});
     h.post("/api/v1/tasks", &env)
         .await
         .assert_node(-3, &auth_failed("nonce check failed"));
     // <Bytes>-wrapped signature (browser extensions) is rejected: raw bytes only.
     let nonce = fresh_nonce();
     let wrapped = format!("<Bytes>{nonce}</Bytes>");
-    let env = json!({"peer_nodes_list": [node], "additional": {}, "wallet": ALICE, "nonce": nonce, "sign": sign("//Alice", wrapped.as_bytes())});
+    let env = json!({"peer_nodes_list": [node], "additional": {}, "wallet": ALICE, "nonce": nonce, "sign": sign_hex("//Alice", wrapped.as_bytes())});
     h.post("/api/v1/tasks", &env)
         .await
         .assert_node(-3, &auth_failed("nonce check failed"));
@@ -35,9 +36,7 @@ async fn spec_5_2_bad_and_bytes_wrapped_signatures() {
 
 #[tokio::test]
 async fn spec_5_3_replay_store_shared_by_all_wallets() {
-    let sim = start_sim(100).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(100)).await;
     let env = wallet_env("//Alice", &node, json!({}));
     h.post("/api/v1/tasks", &env).await.ok();
     // Same nonce again.
@@ -46,17 +45,17 @@ async fn spec_5_3_replay_store_shared_by_all_wallets() {
         .assert_node(-3, &auth_failed("nonce check failed"));
     // Bob signs the nonce Alice already used: still a replay (store shared by all wallets).
     let nonce = env["nonce"].as_str().unwrap();
-    let bob = json!({"peer_nodes_list": [node], "additional": {}, "wallet": BOB, "nonce": nonce, "sign": sign("//Bob", nonce.as_bytes())});
+    let bob = json!({"peer_nodes_list": [node], "additional": {}, "wallet": BOB, "nonce": nonce, "sign": sign_hex("//Bob", nonce.as_bytes())});
     h.post("/api/v1/tasks", &bob)
         .await
         .assert_node(-3, &auth_failed("nonce check failed"));
     // A nonce with an invalid signature is not consumed: Bob can use a fresh one after a failed try.
     let n2 = fresh_nonce();
-    let bad = json!({"peer_nodes_list": [node], "additional": {}, "wallet": ALICE, "nonce": n2, "sign": sign("//Bob", n2.as_bytes())});
+    let bad = json!({"peer_nodes_list": [node], "additional": {}, "wallet": ALICE, "nonce": n2, "sign": sign_hex("//Bob", n2.as_bytes())});
     h.post("/api/v1/tasks", &bad)
         .await
         .assert_node(-3, &auth_failed("nonce check failed"));
-    let good = json!({"peer_nodes_list": [node], "additional": {}, "wallet": ALICE, "nonce": n2, "sign": sign("//Alice", n2.as_bytes())});
+    let good = json!({"peer_nodes_list": [node], "additional": {}, "wallet": ALICE, "nonce": n2, "sign": sign_hex("//Alice", n2.as_bytes())});
     h.post("/api/v1/tasks", &good).await.ok();
     // A nonce is consumed even when the request later fails (wallet not rented).
     let bob_env = wallet_env("//Bob", &node, json!({}));
@@ -67,7 +66,7 @@ async fn spec_5_3_replay_store_shared_by_all_wallets() {
         .await
         .assert_node(-3, &auth_failed("nonce check failed"));
     // Per node: the same nonce is fresh on another node (which is not rented).
-    h.post("/api/v1/tasks", &json!({"peer_nodes_list": [sim.unrented_node().to_string()], "additional": {}, "wallet": ALICE, "nonce": n2, "sign": sign("//Alice", n2.as_bytes())}))
+    h.post("/api/v1/tasks", &json!({"peer_nodes_list": [sim.unrented_node().to_string()], "additional": {}, "wallet": ALICE, "nonce": n2, "sign": sign_hex("//Alice", n2.as_bytes())}))
         .await
         .assert_node(-3, &auth_failed("machine is not be rented"));
     assert!(sim.stats().nonces_remembered >= 3);
@@ -76,9 +75,7 @@ async fn spec_5_3_replay_store_shared_by_all_wallets() {
 
 #[tokio::test]
 async fn spec_5_5_sessions() {
-    let sim = start_sim(100).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(100)).await;
     // A session is created by the first signed renter request on any endpoint.
     assert!(sim.session_id_of(&sim.rented_node(), ALICE).is_none());
     h.post("/api/v1/tasks", &wallet_env("//Alice", &node, json!({})))
@@ -190,7 +187,7 @@ async fn spec_5_6_machine_states_and_5_7_roles() {
     let m = h
         .post(
             "/api/v1/tasks/start",
-            &wallet_env("//Bob", &ids[0], create_params(30000, 5999)),
+            &wallet_env("//Bob", &ids[0], create_json(30000, 5999)),
         )
         .await
         .ok();
@@ -208,24 +205,8 @@ async fn spec_5_6_machine_states_and_5_7_roles() {
 
 #[tokio::test]
 async fn spec_5_4_multisig_threshold_and_member_errors() {
-    let cfg = dbc_sim::SimConfig {
-        nodes: vec![dbc_sim::NodeConfig {
-            state: dbc_sim::MachineState::Rented,
-            renter: Some(dbc_sim::Renter::Multisig {
-                members: vec![ALICE.into(), BOB.into(), CHARLIE.into()],
-                threshold: 2,
-            }),
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
-    let sim = dbc_sim::Simulator::builder()
-        .config(cfg)
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let cfg = sim::multisig_world();
+    let (sim, h, node) = sim::started_with(dbc_sim::Simulator::builder().config(cfg)).await;
     let w = [ALICE, BOB, CHARLIE];
     // Fewer signs than threshold: pre-check (b) fails on the client node.
     h.post(
@@ -277,7 +258,7 @@ async fn spec_5_4_multisig_threshold_and_member_errors() {
     assert_eq!(r.status, 200);
     // A bad signature among the signs fails everything.
     let mut env = multisig_env(&w, "2", &["//Alice", "//Bob"], &node, json!({}));
-    env["multisig_accounts"]["signs"][1]["sign"] = json!(sign("//Charlie", b"other"));
+    env["multisig_accounts"]["signs"][1]["sign"] = json!(sign_hex("//Charlie", b"other"));
     h.post("/api/v1/tasks", &env)
         .await
         .assert_node(-3, &auth_failed("nonce check failed"));
@@ -319,21 +300,19 @@ async fn spec_5_8_ownership_only_on_list_and_details() {
         }],
         ..Default::default()
     };
-    let sim = dbc_sim::Simulator::builder()
-        .config(cfg)
-        .create_delay(std::time::Duration::from_millis(50))
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(
+        dbc_sim::Simulator::builder()
+            .config(cfg)
+            .create_delay(std::time::Duration::from_millis(50)),
+    )
+    .await;
     let with_order = |suri: &str, order: &str, add: serde_json::Value| {
         let mut e = wallet_env(suri, &node, add);
         e["rent_order"] = json!(order);
         e
     };
     // Per-GPU order: gpu_count must equal the order's count (§7.2.3 rule 3).
-    let mut p = create_params(20001, 5901);
+    let mut p = create_json(20001, 5901);
     p["gpu_count"] = json!("1");
     h.post(
         "/api/v1/tasks/start",
@@ -342,13 +321,7 @@ async fn spec_5_8_ownership_only_on_list_and_details() {
     .await
     .assert_node(1, "only use the number what you exactly rented");
     p["gpu_count"] = json!("4");
-    let id = h
-        .post("/api/v1/tasks/start", &with_order("//Alice", "1024", p))
-        .await
-        .ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = h.create_task(&with_order("//Alice", "1024", p)).await;
     // Bob can't see it, but can operate on it by id.
     h.post(
         &format!("/api/v1/tasks/{id}"),

@@ -1,7 +1,6 @@
 //! Bare metal (§7.11), DeepLink (§7.12) and node info for bare-metal ids (§7.6.2) with a configured
 //! manager + server.
-mod common;
-use common::*;
+use dbc_testkit::http::{wallet_env, Http};
 use serde_json::json;
 
 const SERVER_TOML: &str = r#"

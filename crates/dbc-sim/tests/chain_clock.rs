@@ -1,9 +1,11 @@
 //! The chain clock (§5.6, §8.7): rent orders end at their block, the renter then gets the
 //! expiry errors, VMs are powered off and later deleted, sessions stop working, verifiers act
 //! only inside their windows. Tests advance the clock; they never sleep for it.
-mod common;
-use common::*;
 use dbc_sim::{MachineState, NodeConfig, RentOrderConfig, SimConfig, VerifyTime};
+use dbc_testkit::http::{session_env, session_of, wait_status, wallet_env, Http};
+use dbc_testkit::keys::{ALICE, BOB};
+use dbc_testkit::seed::create_json;
+use dbc_testkit::sim;
 use serde_json::json;
 use std::time::Duration;
 
@@ -61,12 +63,9 @@ async fn a_rent_order_ends_at_its_block_and_its_vms_stop_then_disappear() {
         e["rent_order"] = json!("1024");
         e
     };
-    let mut p = create_params(20300, 5930);
+    let mut p = create_json(20300, 5930);
     p["gpu_count"] = json!("2");
-    let id = h.post("/api/v1/tasks/start", &env(p)).await.ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = h.create_task(&env(p)).await;
     wait_status(&h, || session(json!({})), &id, "running").await;
     assert_eq!(sim.stats().gpus_in_use, 2);
     // Still inside the order at its last block.
@@ -101,19 +100,10 @@ async fn a_rent_order_ends_at_its_block_and_its_vms_stop_then_disappear() {
 #[tokio::test]
 async fn a_whole_machine_rental_ends_with_the_chain_clock() {
     // The default world: node 0 rented by Alice until block 3 894 217.
-    let sim = start_sim(20).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(20)).await;
     let id = h
-        .post(
-            "/api/v1/tasks/start",
-            &wallet_env("//Alice", &node, create_params(20310, 5931)),
-        )
-        .await
-        .ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .create_task(&wallet_env("//Alice", &node, create_json(20310, 5931)))
+        .await;
     let sid = session_of(&h, "//Alice", &node).await;
     wait_status(
         &h,

@@ -1,13 +1,14 @@
 //! Every row of the §0 table at least once: happy path + main failure.
-mod common;
-use common::*;
+use dbc_testkit::http::{wait_status, wallet_env};
+use dbc_testkit::keys::ALICE;
+use dbc_testkit::seed::create_json;
+use dbc_testkit::sim;
 use serde_json::{json, Value};
+use std::time::Duration;
 
 #[tokio::test]
 async fn spec_7_3_images_rows_15_to_23() {
-    let sim = start_sim(100).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(100)).await;
     let e = |a: Value| wallet_env("//Alice", &node, a);
     // Row 16: servers (local).
     let r = h.post("/api/v1/images/servers", &json!({"x": 1})).await;
@@ -71,7 +72,7 @@ async fn spec_7_3_images_rows_15_to_23() {
         .ok();
     assert_eq!(p["status"], "downloading");
     // Creating from an image in transfer fails.
-    let mut c = create_params(25000, 5990);
+    let mut c = create_json(25000, 5990);
     c["image_name"] = json!("ubuntu-cuda.qcow2");
     h.post("/api/v1/tasks/start", &e(c.clone()))
         .await
@@ -174,17 +175,9 @@ async fn spec_7_3_images_rows_15_to_23() {
 
 #[tokio::test]
 async fn spec_7_4_7_5_snapshots_and_disks_rows_24_to_31() {
-    let sim = start_sim(60).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(60)).await;
     let e = |a: Value| wallet_env("//Alice", &node, a);
-    let id = h
-        .post("/api/v1/tasks/start", &e(create_params(26000, 6000)))
-        .await
-        .ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = h.create_task(&e(create_json(26000, 6000))).await;
     // Row 24 list: unknown task → [].
     assert_eq!(
         h.post("/api/v1/snapshot/list/unknown", &e(json!({})))
@@ -339,9 +332,7 @@ async fn spec_7_4_7_5_snapshots_and_disks_rows_24_to_31() {
 
 #[tokio::test]
 async fn spec_7_6_to_7_13_nodes_peers_monitor_lan_baremetal_deeplink_rent_orders() {
-    let sim = start_sim(60).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(60)).await;
     let un = sim.unrented_node().to_string();
     let e = |a: Value| wallet_env("//Alice", &node, a);
     // Row 32: local list, sorted.
@@ -490,12 +481,9 @@ async fn spec_7_6_to_7_13_nodes_peers_monitor_lan_baremetal_deeplink_rent_orders
     )
     .await
     .assert_node(-3, "network name not exist");
-    let mut c = create_params(27000, 6010);
+    let mut c = create_json(27000, 6010);
     c["network_name"] = json!("testnet1");
-    let tid = h.post("/api/v1/tasks/start", &e(c)).await.ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let tid = h.create_task(&e(c)).await;
     assert_eq!(
         wait_status(&h, || e(json!({})), &tid, "running").await["network_name"],
         "testnet1"
@@ -605,10 +593,8 @@ async fn spec_7_6_to_7_13_nodes_peers_monitor_lan_baremetal_deeplink_rent_orders
 
 #[tokio::test]
 async fn spec_2_unescaped_values_yield_response_parse_error() {
-    let sim = start_sim(50).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
-    let mut c = create_params(28000, 6020);
+    let (sim, h, node) = sim::started(Duration::from_millis(50)).await;
+    let mut c = create_json(28000, 6020);
     c["desc"] = json!("say \"hi\"");
     // The VM is created, but the reply cannot be parsed by the client node (§2).
     h.post("/api/v1/tasks/start", &wallet_env("//Alice", &node, c))

@@ -1,7 +1,7 @@
 //! Fault injection: every FaultKind is observable (§1.5, §6.2, §6.3).
-mod common;
-use common::*;
 use dbc_sim::{Fault, FaultKind};
+use dbc_testkit::http::{wallet_env, Http};
+use dbc_testkit::sim;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -15,14 +15,12 @@ fn fault(node: Option<dbc_sim::NodeId>, route: Option<&str>, kind: FaultKind) ->
 
 #[tokio::test]
 async fn every_fault_kind_is_observable() {
-    let sim = dbc_sim::Simulator::builder()
-        .node_timeout(Duration::from_millis(200))
-        .fault(fault(None, Some("tasks.list"), FaultKind::NeverAnswer))
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(
+        dbc_sim::Simulator::builder()
+            .node_timeout(Duration::from_millis(200))
+            .fault(fault(None, Some("tasks.list"), FaultKind::NeverAnswer)),
+    )
+    .await;
     // NeverAnswer: HTTP 500 -1 "<op> timeout" after node_timeout (§6.3).
     let t = Instant::now();
     h.post("/api/v1/tasks", &wallet_env("//Alice", &node, json!({})))
@@ -171,14 +169,12 @@ state = "online"
         dbc_sim::SimConfig::from_toml_str("[[nodes]]\nfaults = [{ kind = \"explode\" }]\n")
             .is_err()
     );
-    let sim = dbc_sim::Simulator::builder()
-        .config(cfg)
-        .node_timeout(Duration::from_millis(100))
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(
+        dbc_sim::Simulator::builder()
+            .config(cfg)
+            .node_timeout(Duration::from_millis(100)),
+    )
+    .await;
     h.post("/api/v1/tasks", &wallet_env("//Alice", &node, json!({})))
         .await
         .assert_http(500, -1, "list task timeout");

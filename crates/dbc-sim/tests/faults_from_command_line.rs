@@ -1,7 +1,7 @@
 //! Faults and world from the command line and the world file: `ROUTE[@NODE]=KIND[:ARG]`,
 //! kebab-case kinds, per-node faults in TOML, and the binary's help.
-mod common;
-use common::*;
+use dbc_testkit::http::{wallet_env, Http};
+use dbc_testkit::seed::create_json;
 use serde_json::json;
 use std::process::Command;
 use std::time::Duration;
@@ -100,7 +100,7 @@ faults = [{ route = "tasks.list", kind = "latency:20ms" }, { route = "nodes.info
     let n0 = sim.rented_node().to_string();
     h.post(
         "/api/v1/tasks/start",
-        &wallet_env("//Alice", &n0, create_params(20100, 5910)),
+        &wallet_env("//Alice", &n0, create_json(20100, 5910)),
     )
     .await
     .assert_http(500, -1, "create task timeout");

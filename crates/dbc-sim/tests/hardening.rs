@@ -1,24 +1,18 @@
 //! Simulator hardening: bounded multisig verification, the distinct-signer DEFECT and its
 //! `strict` switch, the connection cap and the node's 8 KiB header limit.
-mod common;
-use common::*;
+use dbc_testkit::http::{multisig_env, Http};
+use dbc_testkit::keys::{ALICE, BOB, CHARLIE};
+use dbc_testkit::sim;
 use serde_json::json;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn multisig_world(strict: bool) -> dbc_sim::SimConfig {
-    dbc_sim::SimConfig {
-        nodes: vec![dbc_sim::NodeConfig {
-            state: dbc_sim::MachineState::Rented,
-            renter: Some(dbc_sim::Renter::Multisig {
-                members: vec![ALICE.into(), BOB.into(), CHARLIE.into()],
-                threshold: 2,
-            }),
-            strict,
-            ..Default::default()
-        }],
-        ..Default::default()
+    let mut world = sim::multisig_world();
+    for n in &mut world.nodes {
+        n.strict = strict;
     }
+    world
 }
 
 const NONCE_FAILED: &str = "check authority failed: nonce check failed";
@@ -28,13 +22,8 @@ const NONCE_FAILED: &str = "check authority failed: nonce check failed";
 async fn one_member_signing_twice_is_accepted_unless_strict() {
     let w = [ALICE, BOB, CHARLIE];
     // faithful default
-    let sim = dbc_sim::Simulator::builder()
-        .config(multisig_world(false))
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) =
+        sim::started_with(dbc_sim::Simulator::builder().config(multisig_world(false))).await;
     let twice = || multisig_env(&w, "2", &["//Alice", "//Alice"], &node, json!({}));
     assert!(h.post("/api/v1/tasks", &twice()).await.ok().is_array());
     sim.shutdown().await;
@@ -95,13 +84,8 @@ fn strict_and_max_connections_flags() {
 /// More signs than member wallets: refused (without verifying them).
 #[tokio::test]
 async fn more_signs_than_wallets_is_refused() {
-    let sim = dbc_sim::Simulator::builder()
-        .config(multisig_world(false))
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) =
+        sim::started_with(dbc_sim::Simulator::builder().config(multisig_world(false))).await;
     let w = [ALICE, BOB, CHARLIE];
     let env = multisig_env(
         &w,
@@ -152,7 +136,7 @@ fn request_with_header_block(total: usize) -> Vec<u8> {
 #[tokio::test]
 async fn header_blocks_over_8_kib_are_refused() {
     assert_eq!(dbc_sim::limits::MAX_HEADER_BYTES, 8192);
-    let sim = start_sim(100).await;
+    let sim = sim::start(Duration::from_millis(100)).await;
     let ok = raw_exchange(sim.addr(), &request_with_header_block(7 * 1024)).await;
     assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
     let big = raw_exchange(sim.addr(), &request_with_header_block(9 * 1024)).await;

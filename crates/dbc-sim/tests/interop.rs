@@ -2,9 +2,11 @@
 //! produced outside this project (the DBC wiki's `sign_tool` output, checked against schnorrkel
 //! and polkadot-js `keyring.sign`); the simulator must accept them byte for byte, and reject the
 //! browser-extension `<Bytes>`-wrapped form.
-mod common;
-use common::*;
+use dbc_testkit::http::Http;
+use dbc_testkit::keys::ALICE;
+use dbc_testkit::sim;
 use serde_json::json;
+use std::time::Duration;
 
 /// Wallet of the DBC request-format document and its signature of a nonce.
 const WIKI_WALLET: &str = "5Dy8ULx1De6u3WE9ixpy1VKK2CVssvsjQT15qcmQsG662Zj4";
@@ -51,9 +53,7 @@ async fn spec_5_2_independent_signature_accepted_then_replay_rejected() {
 
 #[tokio::test]
 async fn spec_5_2_bytes_wrapped_signature_rejected() {
-    let sim = start_sim(100).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(100)).await;
     let env = json!({"peer_nodes_list": [node], "additional": {},
                      "wallet": ALICE, "nonce": WRAPPED_NONCE, "sign": WRAPPED_SIGN});
     h.post("/api/v1/tasks", &env)

@@ -1,32 +1,28 @@
 //! Late and transient failures (§6.4, §8.2, §8.3): creations that take a while and sometimes
 //! end in `create error`, the retry-later reply, login fields while creating, libvirt states
 //! and what each operation admits in them.
-mod common;
-use common::*;
 use dbc_sim::{CreateTiming, LibvirtState, SimHandle};
+use dbc_testkit::http::{session_env, session_of, wait_status, wallet_env, Http};
+use dbc_testkit::seed::create_json;
+use dbc_testkit::sim;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-async fn sim_with(timing: CreateTiming, delay_ms: u64) -> SimHandle {
-    dbc_sim::Simulator::builder()
+/// A simulator whose creations follow `timing`, a raw client, its rented node and Alice's
+/// session there.
+async fn world(timing: CreateTiming, delay_ms: u64) -> (SimHandle, Http, String, String) {
+    let b = dbc_sim::Simulator::builder()
         .seed(21)
         .create_delay(Duration::from_millis(delay_ms))
-        .create_timing(timing)
-        .start()
-        .await
-        .unwrap()
+        .create_timing(timing);
+    let (sim, h, node) = sim::started_with(b).await;
+    let sid = session_of(&h, "//Alice", &node).await;
+    (sim, h, node, sid)
 }
 
-async fn create(h: &Http, node: &str, ssh: u32, vnc: u32) -> String {
-    h.post(
-        "/api/v1/tasks/start",
-        &wallet_env("//Alice", node, create_params(ssh, vnc)),
-    )
-    .await
-    .ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+async fn create(h: &Http, node: &str, ssh: u16, vnc: u16) -> String {
+    h.create_task(&wallet_env("//Alice", node, create_json(ssh, vnc)))
+        .await
 }
 
 async fn details(h: &Http, node: &str, sid: &str, id: &str) -> Value {
@@ -40,7 +36,7 @@ async fn details(h: &Http, node: &str, sid: &str, id: &str) -> Value {
 
 #[tokio::test]
 async fn creation_time_is_drawn_from_the_configured_range() {
-    let sim = sim_with(
+    let (sim, h, node, sid) = world(
         CreateTiming {
             max: Some(Duration::from_millis(400)),
             ..CreateTiming::default()
@@ -48,9 +44,6 @@ async fn creation_time_is_drawn_from_the_configured_range() {
         150,
     )
     .await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
-    let sid = session_of(&h, "//Alice", &node).await;
     let t0 = Instant::now();
     let id = create(&h, &node, 20400, 5940).await;
     // Creating, with the login fields already set (§7.2.2, §8.6).
@@ -84,7 +77,7 @@ async fn creation_time_is_drawn_from_the_configured_range() {
 
 #[tokio::test]
 async fn a_share_of_creations_ends_in_create_error_and_can_be_started_or_deleted() {
-    let sim = sim_with(
+    let (sim, h, node, sid) = world(
         CreateTiming {
             failure_share: 1.0,
             ..CreateTiming::default()
@@ -92,9 +85,6 @@ async fn a_share_of_creations_ends_in_create_error_and_can_be_started_or_deleted
         30,
     )
     .await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
-    let sid = session_of(&h, "//Alice", &node).await;
     let env = || session_env("//Alice", &node, &sid, json!({}));
     let id = create(&h, &node, 20410, 5941).await;
     let d = wait_status(&h, env, &id, "create error").await;
@@ -129,7 +119,7 @@ async fn a_share_of_creations_ends_in_create_error_and_can_be_started_or_deleted
 
 #[tokio::test]
 async fn a_failure_share_fails_about_that_share() {
-    let sim = sim_with(
+    let (sim, h, node, sid) = world(
         CreateTiming {
             failure_share: 0.5,
             ..CreateTiming::default()
@@ -137,12 +127,9 @@ async fn a_failure_share_fails_about_that_share() {
         10,
     )
     .await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
-    let sid = session_of(&h, "//Alice", &node).await;
     let mut ids = Vec::new();
-    for i in 0..16u32 {
-        let mut p = create_params(21000 + i, 6000 + i);
+    for i in 0..16u16 {
+        let mut p = create_json(21000 + i, 6000 + i);
         p["gpu_count"] = json!("0");
         p["cpu_cores"] = json!("1");
         p["mem_size"] = json!("1");
@@ -179,7 +166,7 @@ async fn a_failure_share_fails_about_that_share() {
 
 #[tokio::test]
 async fn a_create_while_another_is_creating_is_told_to_retry_later() {
-    let sim = sim_with(
+    let (sim, h, node, sid) = world(
         CreateTiming {
             retry_later_when_busy: true,
             ..CreateTiming::default()
@@ -187,13 +174,10 @@ async fn a_create_while_another_is_creating_is_told_to_retry_later() {
         300,
     )
     .await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
-    let sid = session_of(&h, "//Alice", &node).await;
     let id = create(&h, &node, 20420, 5942).await;
     h.post(
         "/api/v1/tasks/start",
-        &wallet_env("//Alice", &node, create_params(20421, 5943)),
+        &wallet_env("//Alice", &node, create_json(20421, 5943)),
     )
     .await
     .assert_node(-3, "create task failed, please try again in a minute");
@@ -210,11 +194,8 @@ async fn a_create_while_another_is_creating_is_told_to_retry_later() {
 
 #[tokio::test]
 async fn libvirt_states_decide_what_each_operation_admits() {
-    let sim = sim_with(CreateTiming::default(), 20).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node, sid) = world(CreateTiming::default(), 20).await;
     let node_id = sim.rented_node();
-    let sid = session_of(&h, "//Alice", &node).await;
     let env = |add: Value| session_env("//Alice", &node, &sid, add);
     let id = create(&h, &node, 20430, 5944).await;
     wait_status(&h, || env(json!({})), &id, "running").await;
@@ -273,7 +254,7 @@ async fn libvirt_states_decide_what_each_operation_admits() {
 
 #[tokio::test]
 async fn a_password_that_cannot_be_set_reads_na_and_passwd_repairs_it() {
-    let sim = sim_with(
+    let (sim, h, node, sid) = world(
         CreateTiming {
             login_failure_share: 1.0,
             ..CreateTiming::default()
@@ -281,9 +262,6 @@ async fn a_password_that_cannot_be_set_reads_na_and_passwd_repairs_it() {
         30,
     )
     .await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
-    let sid = session_of(&h, "//Alice", &node).await;
     let env = |add: Value| session_env("//Alice", &node, &sid, add);
     let id = create(&h, &node, 20440, 5945).await;
     assert_eq!(details(&h, &node, &sid, &id).await["user_name"], "dbc");

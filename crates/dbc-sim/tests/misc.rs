@@ -1,29 +1,22 @@
 //! Determinism, secrets hygiene, TOML config, and the binary's ready line (issue #5).
-mod common;
-use common::*;
+use dbc_testkit::http::{session_of, wait_status, wallet_env};
+use dbc_testkit::keys::ALICE;
+use dbc_testkit::seed::create_json;
+use dbc_testkit::sim;
 use serde_json::json;
 
 async fn world_fingerprint(seed: u64) -> (Vec<String>, String, String, String) {
-    let sim = dbc_sim::Simulator::builder()
-        .seed(seed)
-        .create_delay(std::time::Duration::from_millis(10))
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(
+        dbc_sim::Simulator::builder()
+            .seed(seed)
+            .create_delay(std::time::Duration::from_millis(10)),
+    )
+    .await;
     let ids: Vec<String> = sim.node_ids().iter().map(|n| n.to_string()).collect();
     let sid = session_of(&h, "//Alice", &node).await;
     let task = h
-        .post(
-            "/api/v1/tasks/start",
-            &wallet_env("//Alice", &node, create_params(20000, 5900)),
-        )
-        .await
-        .ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .create_task(&wallet_env("//Alice", &node, create_json(20000, 5900)))
+        .await;
     let d = wait_status(
         &h,
         || wallet_env("//Alice", &node, json!({})),

@@ -1,9 +1,10 @@
 //! The simulator pushes metrics like a real GPU node (MONITOR.md §1–§6), checked by an in-test
 //! Zabbix receiver written independently of the simulator's frame code.
-mod common;
 #[path = "monitor_push/support.rs"]
 mod support;
-use common::*;
+use dbc_testkit::http::wait_status;
+use dbc_testkit::keys::ALICE;
+use dbc_testkit::sim;
 use serde_json::json;
 use std::time::{Duration, Instant};
 use support::*;
@@ -14,9 +15,7 @@ use tokio::net::TcpListener;
 #[tokio::test]
 async fn renter_server_gets_active_checks_first_then_agent_data_one_request_per_connection() {
     let rx = Receiver::start(Mode::Ok).await;
-    let sim = fast_sim().start().await.unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(fast_sim()).await;
     set_servers(&h, &node, &[rx.server()]).await;
     let task = create_vm(&h, &node, 21001, 5901).await;
     let t2 = task.clone();
@@ -67,9 +66,7 @@ async fn renter_server_gets_active_checks_first_then_agent_data_one_request_per_
 #[tokio::test]
 async fn agent_data_has_the_node_key_set_order_and_item_shape() {
     let rx = Receiver::start(Mode::Ok).await;
-    let sim = fast_sim().start().await.unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(fast_sim()).await;
     set_servers(&h, &node, &[rx.server()]).await;
     let task = create_vm(&h, &node, 21002, 5902).await;
     let t2 = task.clone();
@@ -139,9 +136,7 @@ async fn agent_data_has_the_node_key_set_order_and_item_shape() {
 #[tokio::test]
 async fn counters_only_grow_while_running_and_reset_on_restart() {
     let rx = Receiver::start(Mode::Ok).await;
-    let sim = fast_sim().start().await.unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(fast_sim()).await;
     set_servers(&h, &node, &[rx.server()]).await;
     let task = create_vm(&h, &node, 21003, 5903).await;
     let t2 = task.clone();
@@ -202,9 +197,7 @@ async fn counters_only_grow_while_running_and_reset_on_restart() {
 #[tokio::test]
 async fn stopped_vm_reports_shut_off_with_memory_at_max_zero_counters_and_no_nic_or_gpu() {
     let rx = Receiver::start(Mode::Ok).await;
-    let sim = fast_sim().start().await.unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(fast_sim()).await;
     set_servers(&h, &node, &[rx.server()]).await;
     let task = create_vm(&h, &node, 21004, 5904).await;
     wait_status(&h, env_for(&node), &task, "running").await;
@@ -248,14 +241,12 @@ async fn queue_keeps_the_newest_101_messages_while_active_checks_fail() {
     // so its head stays and its queue fills: beyond 101 the oldest are dropped.
     let a = Receiver::start(Mode::Ok).await;
     let b = Receiver::start(Mode::FailActiveChecks).await;
-    let sim = fast_sim()
-        .monitor_interval(Duration::from_millis(60))
-        .monitor_pacing(Duration::from_millis(1))
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(
+        fast_sim()
+            .monitor_interval(Duration::from_millis(60))
+            .monitor_pacing(Duration::from_millis(1)),
+    )
+    .await;
     let task = create_vm(&h, &node, 21005, 5905).await;
     wait_status(&h, env_for(&node), &task, "running").await;
     set_servers(&h, &node, &[a.server(), b.server()]).await;
@@ -316,14 +307,12 @@ async fn unreachable_server_drops_the_head_each_round_and_the_queue_stays_small(
         let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
         l.local_addr().unwrap().to_string()
     };
-    let sim = fast_sim()
-        .monitor_interval(Duration::from_millis(20))
-        .monitor_pacing(Duration::from_millis(5))
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(
+        fast_sim()
+            .monitor_interval(Duration::from_millis(20))
+            .monitor_pacing(Duration::from_millis(5)),
+    )
+    .await;
     set_servers(&h, &node, &[dead]).await;
     create_vm(&h, &node, 21006, 5906).await;
     let end = Instant::now() + Duration::from_secs(30);
@@ -341,14 +330,12 @@ async fn unreachable_server_drops_the_head_each_round_and_the_queue_stays_small(
 async fn connections_to_one_server_are_paced() {
     let rx = Receiver::start(Mode::Ok).await;
     let pacing = Duration::from_millis(150);
-    let sim = fast_sim()
-        .monitor_interval(Duration::from_millis(40))
-        .monitor_pacing(pacing)
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(
+        fast_sim()
+            .monitor_interval(Duration::from_millis(40))
+            .monitor_pacing(pacing),
+    )
+    .await;
     set_servers(&h, &node, &[rx.server()]).await;
     create_vm(&h, &node, 21007, 5907).await;
     let conns = rx.wait_for("6 connections", 30, |c| c.len() >= 6).await;
@@ -366,15 +353,13 @@ async fn connections_to_one_server_are_paced() {
 async fn active_checks_are_asked_again_after_the_ttl() {
     let rx = Receiver::start(Mode::Ok).await;
     let ttl = Duration::from_millis(400);
-    let sim = fast_sim()
-        .monitor_interval(Duration::from_millis(30))
-        .monitor_pacing(Duration::from_millis(10))
-        .monitor_active_checks_ttl(ttl)
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(
+        fast_sim()
+            .monitor_interval(Duration::from_millis(30))
+            .monitor_pacing(Duration::from_millis(10))
+            .monitor_active_checks_ttl(ttl),
+    )
+    .await;
     set_servers(&h, &node, &[rx.server()]).await;
     let task = create_vm(&h, &node, 21008, 5908).await;
     let t2 = task.clone();
@@ -411,9 +396,7 @@ async fn node_host_data_goes_to_the_world_file_monitor_server() {
         rx.server()
     ))
     .unwrap();
-    let sim = fast_sim().config(cfg).start().await.unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(fast_sim().config(cfg)).await;
     set_servers(&h, &node, &[renter.server()]).await;
     let task = create_vm(&h, &node, 21009, 5909).await;
     wait_status(&h, env_for(&node), &task, "running").await;
@@ -487,15 +470,13 @@ async fn node_host_data_goes_to_the_world_file_monitor_server() {
 async fn failing_receivers_never_slow_the_api_or_the_shutdown() {
     let hang = Receiver::start(Mode::Hang).await;
     let garbage = Receiver::start(Mode::Garbage).await;
-    let sim = fast_sim()
-        .monitor_interval(Duration::from_millis(20))
-        .monitor_pacing(Duration::from_millis(1))
-        .monitor_io_timeout(Duration::from_millis(300))
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(
+        fast_sim()
+            .monitor_interval(Duration::from_millis(20))
+            .monitor_pacing(Duration::from_millis(1))
+            .monitor_io_timeout(Duration::from_millis(300)),
+    )
+    .await;
     set_servers(&h, &node, &[hang.server(), garbage.server()]).await;
     create_vm(&h, &node, 21010, 5910).await;
     let end = Instant::now() + Duration::from_secs(20);
@@ -523,9 +504,7 @@ async fn failing_receivers_never_slow_the_api_or_the_shutdown() {
 #[tokio::test]
 async fn reply_with_a_length_multiple_of_256_is_rejected_like_the_node() {
     let rx = Receiver::start(Mode::Body256).await;
-    let sim = fast_sim().start().await.unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(fast_sim()).await;
     set_servers(&h, &node, &[rx.server()]).await;
     create_vm(&h, &node, 21011, 5911).await;
     rx.wait_for("3 attempts", 30, |c| c.len() >= 3).await;
@@ -539,9 +518,7 @@ async fn reply_with_a_length_multiple_of_256_is_rejected_like_the_node() {
 #[tokio::test]
 async fn clearing_the_servers_stops_vm_pushes() {
     let rx = Receiver::start(Mode::Ok).await;
-    let sim = fast_sim().start().await.unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started_with(fast_sim()).await;
     set_servers(&h, &node, &[rx.server()]).await;
     create_vm(&h, &node, 21012, 5912).await;
     rx.wait_for("data", 30, |c| {
@@ -620,13 +597,8 @@ async fn zero_monitor_interval_or_pacing_is_a_config_error() {
 #[tokio::test]
 async fn vm_still_creating_is_not_pushed_until_it_runs() {
     let rx = Receiver::start(Mode::Ok).await;
-    let sim = fast_sim()
-        .create_delay(Duration::from_millis(1500))
-        .start()
-        .await
-        .unwrap();
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) =
+        sim::started_with(fast_sim().create_delay(Duration::from_millis(1500))).await;
     set_servers(&h, &node, &[rx.server()]).await;
     let task = create_vm(&h, &node, 21013, 5913).await;
     // Host data of the whole-machine renter flows meanwhile; the VM's does not.

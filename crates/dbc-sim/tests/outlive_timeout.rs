@@ -1,9 +1,9 @@
 //! Operations that outlive their timeout (§1.5, §9.3): a lost or late reply still lets the
 //! GPU node act; a request the node never got does nothing. Also what the client node answers
 //! for a broken GPU-node reply (§2, §6.2) and the retry-later reply (§6.4).
-mod common;
-use common::*;
 use dbc_sim::{Fault, FaultKind, SimHandle};
+use dbc_testkit::http::{wallet_env, Http};
+use dbc_testkit::seed::create_json;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -41,7 +41,7 @@ async fn a_lost_create_reply_still_creates_the_vm() {
     let t = Instant::now();
     h.post(
         "/api/v1/tasks/start",
-        &wallet_env("//Alice", &node, create_params(20001, 5901)),
+        &wallet_env("//Alice", &node, create_json(20001, 5901)),
     )
     .await
     .assert_http(500, -1, "create task timeout");
@@ -57,7 +57,7 @@ async fn a_request_the_node_never_got_creates_nothing() {
     let node = sim.rented_node().to_string();
     h.post(
         "/api/v1/tasks/start",
-        &wallet_env("//Alice", &node, create_params(20002, 5902)),
+        &wallet_env("//Alice", &node, create_json(20002, 5902)),
     )
     .await
     .assert_http(500, -1, "create task timeout");
@@ -73,7 +73,7 @@ async fn a_reply_later_than_the_node_timeout_is_a_timeout_but_the_vm_exists() {
     let t = Instant::now();
     h.post(
         "/api/v1/tasks/start",
-        &wallet_env("//Alice", &node, create_params(20003, 5903)),
+        &wallet_env("//Alice", &node, create_json(20003, 5903)),
     )
     .await
     .assert_http(500, -1, "create task timeout");
@@ -91,15 +91,8 @@ async fn a_lost_delete_reply_still_deletes() {
     let h = Http::new(&sim.url());
     let node = sim.rented_node().to_string();
     let id = h
-        .post(
-            "/api/v1/tasks/start",
-            &wallet_env("//Alice", &node, create_params(20004, 5904)),
-        )
-        .await
-        .ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .create_task(&wallet_env("//Alice", &node, create_json(20004, 5904)))
+        .await;
     h.post(
         &format!("/api/v1/tasks/delete/{id}"),
         &wallet_env("//Alice", &node, json!({})),
@@ -124,7 +117,7 @@ async fn a_broken_node_reply_is_a_response_parse_error_from_the_client_node() {
     // The client node parses the GPU node's reply: HTTP 500, -1 (§6.2); the VM exists.
     h.post(
         "/api/v1/tasks/start",
-        &wallet_env("//Alice", &node, create_params(20005, 5905)),
+        &wallet_env("//Alice", &node, create_json(20005, 5905)),
     )
     .await
     .assert_http(500, -1, "response parse error");
@@ -165,7 +158,7 @@ async fn the_retry_later_fault_answers_try_again_and_does_nothing() {
     let node = sim.rented_node().to_string();
     h.post(
         "/api/v1/tasks/start",
-        &wallet_env("//Alice", &node, create_params(20006, 5906)),
+        &wallet_env("//Alice", &node, create_json(20006, 5906)),
     )
     .await
     .assert_node(-3, "create task failed, please try again in a minute");

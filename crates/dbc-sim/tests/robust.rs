@@ -1,8 +1,9 @@
 //! Robustness: garbage, huge and deeply nested bodies never crash the server (§1.1, §1.4).
-mod common;
-use common::*;
+use dbc_testkit::http::{wallet_env, Http, Resp};
+use dbc_testkit::sim;
 use proptest::prelude::*;
 use serde_json::json;
+use std::time::Duration;
 
 fn assert_envelope(r: &Resp) {
     let v: serde_json::Value =
@@ -13,9 +14,7 @@ fn assert_envelope(r: &Resp) {
 
 #[tokio::test]
 async fn garbage_nested_invalid_utf8_and_large_bodies() {
-    let sim = start_sim(100).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(100)).await;
     // Garbage bytes.
     let r = h
         .raw("POST", "/api/v1/tasks", vec![0xff, 0xfe, 0x00, 0x41])
@@ -145,7 +144,7 @@ fn proptest_random_paths_and_bodies_always_get_a_json_envelope() {
         .enable_all()
         .build()
         .unwrap();
-    let sim = rt.block_on(start_sim(50));
+    let sim = rt.block_on(sim::start(Duration::from_millis(50)));
     let h = Http::new(&sim.url());
     let node = sim.rented_node().to_string();
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {

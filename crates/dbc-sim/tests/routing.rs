@@ -1,12 +1,14 @@
 //! Routing (§1.3), methods (§1.2), body rules (§1.4), envelope order (§4), pre-checks (§5.1),
 //! reply producers (§2) and the §12 routing bullets.
-mod common;
-use common::*;
+use dbc_testkit::http::{wallet_env, Http};
+use dbc_testkit::seed::create_json;
+use dbc_testkit::sim;
 use serde_json::json;
+use std::time::Duration;
 
 #[tokio::test]
 async fn spec_1_3_routing_and_7_1_version_and_7_8_stat_config() {
-    let sim = start_sim(100).await;
+    let sim = sim::start(Duration::from_millis(100)).await;
     let h = Http::new(&sim.url());
     // §7.1: any method, exact path, pretty JSON.
     for m in ["GET", "POST", "PUT", "DELETE"] {
@@ -94,9 +96,7 @@ async fn spec_1_3_routing_and_7_1_version_and_7_8_stat_config() {
 
 #[tokio::test]
 async fn spec_1_3_tasks_prefix_and_trailing_slash() {
-    let sim = start_sim(100).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(100)).await;
     // "/api/v1/tasksABC" is details of task "ABC" (plain prefix match).
     h.post("/api/v1/tasksABC", &wallet_env("//Alice", &node, json!({})))
         .await
@@ -120,7 +120,7 @@ async fn spec_1_3_tasks_prefix_and_trailing_slash() {
 
 #[tokio::test]
 async fn spec_1_4_body_rules_and_4_envelope_order_and_prefixes() {
-    let sim = start_sim(100).await;
+    let sim = sim::start(Duration::from_millis(100)).await;
     let h = Http::new(&sim.url());
     h.raw("POST", "/api/v1/tasks", vec![]).await.assert_http(
         400,
@@ -252,9 +252,7 @@ async fn spec_1_4_body_rules_and_4_envelope_order_and_prefixes() {
 
 #[tokio::test]
 async fn spec_5_1_precheck_variants_and_6_1_unknown_node() {
-    let sim = start_sim(100).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(100)).await;
     let bare = json!({"peer_nodes_list": [node], "additional": {}});
     h.post("/api/v1/tasks", &bare).await.assert_http(
         400,
@@ -305,20 +303,11 @@ async fn spec_5_1_precheck_variants_and_6_1_unknown_node() {
 
 #[tokio::test]
 async fn spec_7_2_10_logs_query_rules() {
-    let sim = start_sim(50).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(50)).await;
     let env = || wallet_env("//Alice", &node, json!({}));
     let id = h
-        .post(
-            "/api/v1/tasks/start",
-            &wallet_env("//Alice", &node, create_params(20000, 5901)),
-        )
-        .await
-        .ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .create_task(&wallet_env("//Alice", &node, create_json(20000, 5901)))
+        .await;
     h.post(&format!("/api/v1/tasks/logs/{id}?flag=middle"), &env())
         .await
         .assert_http(400, -25, "head_or_tail is invalid\"");

@@ -1,7 +1,10 @@
 //! The six seed calls end to end (spec §0 rows 2, 3, 4, 11, 33, 34; §9 worked flow).
-mod common;
-use common::*;
+use dbc_testkit::http::{multisig_env, session_env, session_of, wait_status, wallet_env, Http};
+use dbc_testkit::keys::{ALICE, BOB, CHARLIE, MULTISIG_ABC_2};
+use dbc_testkit::seed::create_json;
+use dbc_testkit::sim;
 use serde_json::json;
+use std::time::Duration;
 
 async fn seed_flow(h: &Http, node: &str, env: &dyn Fn(serde_json::Value) -> serde_json::Value) {
     // Seed 1: machine info (§7.6.2), no credentials.
@@ -17,7 +20,7 @@ async fn seed_flow(h: &Http, node: &str, env: &dyn Fn(serde_json::Value) -> serd
     assert_eq!(info["images"][0]["image_name"], "ubuntu.qcow2");
     // Seed 3: create (§7.2.3).
     let r = h
-        .post("/api/v1/tasks/start", &env(create_params(20022, 5904)))
+        .post("/api/v1/tasks/start", &env(create_json(20022, 5904)))
         .await;
     let created = r.ok();
     assert_eq!(created["status"], "creating");
@@ -67,9 +70,7 @@ async fn seed_flow(h: &Http, node: &str, env: &dyn Fn(serde_json::Value) -> serd
 
 #[tokio::test]
 async fn seed_calls_with_wallet_signature_and_session() {
-    let sim = start_sim(100).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(100)).await;
     seed_flow(&h, &node, &|a| wallet_env("//Alice", &node, a)).await;
     // Seed 2: session id (§7.6.3), then the whole flow with the session credential (§5.5).
     let sid = session_of(&h, "//Alice", &node).await;
@@ -80,17 +81,7 @@ async fn seed_calls_with_wallet_signature_and_session() {
 
 #[tokio::test]
 async fn seed_calls_with_multisig_renter_2_of_3() {
-    let cfg = dbc_sim::SimConfig {
-        nodes: vec![dbc_sim::NodeConfig {
-            state: dbc_sim::MachineState::Rented,
-            renter: Some(dbc_sim::Renter::Multisig {
-                members: vec![ALICE.into(), BOB.into(), CHARLIE.into()],
-                threshold: 2,
-            }),
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
+    let cfg = sim::multisig_world();
     let sim = dbc_sim::Simulator::builder()
         .seed(1)
         .create_delay(std::time::Duration::from_millis(100))

@@ -1,7 +1,9 @@
 //! Create validation (§7.2.3), ports (§8.5), resources (§8.4), lifecycle (§8.2–§8.3), modify/passwd.
-mod common;
-use common::*;
+use dbc_testkit::http::{session_env, session_of, wait_status, wallet_env};
+use dbc_testkit::seed::create_json;
+use dbc_testkit::sim;
 use serde_json::{json, Value};
+use std::time::Duration;
 
 fn with(mut base: Value, k: &str, v: Value) -> Value {
     if v.is_null() {
@@ -14,10 +16,8 @@ fn with(mut base: Value, k: &str, v: Value) -> Value {
 
 #[tokio::test]
 async fn spec_7_2_3_create_validation_in_order() {
-    let sim = start_sim(50).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
-    let base = create_params(21000, 5950);
+    let (sim, h, node) = sim::started(Duration::from_millis(50)).await;
+    let base = create_json(21000, 5950);
     let cases: Vec<(Value, &str)> = vec![
         (
             with(base.clone(), "task_id", json!("short")),
@@ -193,12 +193,10 @@ async fn spec_7_2_3_create_validation_in_order() {
 
 #[tokio::test]
 async fn spec_7_2_3_os_rewrite_defect() {
-    let sim = start_sim(50).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(50)).await;
     // desc "ubuntu" is rewritten to "linux" by the client node (defect), os "win" → "windows".
     let add = with(
-        with(create_params(21100, 5970), "desc", json!("ubuntu")),
+        with(create_json(21100, 5970), "desc", json!("ubuntu")),
         "operation_system",
         json!("ubuntu"),
     );
@@ -221,24 +219,16 @@ async fn spec_7_2_3_os_rewrite_defect() {
 
 #[tokio::test]
 async fn spec_8_5_port_conflicts_and_8_4_resources() {
-    let sim = start_sim(30).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(30)).await;
     let e = |a: Value| wallet_env("//Alice", &node, a);
-    let a = h
-        .post("/api/v1/tasks/start", &e(create_params(22000, 5910)))
-        .await
-        .ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    h.post("/api/v1/tasks/start", &e(create_params(22000, 5911)))
+    let a = h.create_task(&e(create_json(22000, 5910))).await;
+    h.post("/api/v1/tasks/start", &e(create_json(22000, 5911)))
         .await
         .assert_node(1, "port conflict, exist ssh_port = 22000");
-    h.post("/api/v1/tasks/start", &e(create_params(22001, 5910)))
+    h.post("/api/v1/tasks/start", &e(create_json(22001, 5910)))
         .await
         .assert_node(1, "port conflict, exist vnc_port = 5910");
-    h.post("/api/v1/tasks/start", &e(create_params(5910, 5912)))
+    h.post("/api/v1/tasks/start", &e(create_json(5910, 5912)))
         .await
         .assert_node(1, "port conflict, exist vnc_port = 5910");
     // Stopped VMs do not reserve ports; the second can then not start while the first runs.
@@ -248,27 +238,24 @@ async fn spec_8_5_port_conflicts_and_8_4_resources() {
         .assert_node(0, "ok");
     wait_status(&h, || e(json!({})), &a, "closed").await;
     // (b takes no GPU, so a's re-check reaches the port rule; GPUs are checked first.)
-    let mut pb = create_params(22000, 5913);
+    let mut pb = create_json(22000, 5913);
     pb["gpu_count"] = json!("0");
-    let b = h.post("/api/v1/tasks/start", &e(pb)).await.ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let b = h.create_task(&e(pb)).await;
     h.post(&format!("/api/v1/tasks/start/{a}"), &e(json!({})))
         .await
         .assert_node(1, "check ssh_port failed");
     // GPUs: 8 rented; a holds 1 but is shut off, so its GPU is free.
-    let mut big = create_params(22100, 5920);
+    let mut big = create_json(22100, 5920);
     big["gpu_count"] = json!("8");
     big["cpu_cores"] = json!("8");
     h.post("/api/v1/tasks/start", &e(big.clone())).await.ok();
-    let mut one_more = create_params(22101, 5921);
+    let mut one_more = create_json(22101, 5921);
     one_more["gpu_count"] = json!("1");
     h.post("/api/v1/tasks/start", &e(one_more))
         .await
         .assert_node(1, "allocate gpu failed");
     // Memory: running VMs count.
-    let mut mem = create_params(22102, 5922);
+    let mut mem = create_json(22102, 5922);
     mem["gpu_count"] = json!("0");
     mem["mem_size"] = json!("250");
     h.post("/api/v1/tasks/start", &e(mem))
@@ -288,18 +275,10 @@ async fn spec_8_5_port_conflicts_and_8_4_resources() {
 
 #[tokio::test]
 async fn spec_8_3_lifecycle_transitions() {
-    let sim = start_sim(200).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(200)).await;
     let sid = session_of(&h, "//Alice", &node).await;
     let e = |a: Value| session_env("//Alice", &node, &sid, a);
-    let id = h
-        .post("/api/v1/tasks/start", &e(create_params(23000, 5930)))
-        .await
-        .ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = h.create_task(&e(create_json(23000, 5930))).await;
     assert_eq!(
         h.post(&format!("/api/v1/tasks/{id}"), &e(json!({})))
             .await
@@ -413,16 +392,11 @@ async fn spec_8_3_lifecycle_transitions() {
 
 #[tokio::test]
 async fn spec_7_2_11_modify_non_transactional_and_public_ip_pitfall() {
-    let sim = start_sim(30).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(30)).await;
     let e = |a: Value| wallet_env("//Alice", &node, a);
-    let mut p = create_params(24000, 5940);
+    let mut p = create_json(24000, 5940);
     p["public_ip"] = json!("203.0.113.50");
-    let id = h.post("/api/v1/tasks/start", &e(p)).await.ok()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = h.create_task(&e(p)).await;
     let d = wait_status(&h, || e(json!({})), &id, "running").await;
     assert_eq!(d["ssh_ip"], "203.0.113.50");
     // Omitting new_public_ip removes the public IP (defect); the ssh port is applied, then vnc fails.
@@ -464,25 +438,20 @@ async fn spec_7_2_11_modify_non_transactional_and_public_ip_pitfall() {
 
 #[tokio::test]
 async fn soak_create_delete_releases_every_resource() {
-    let sim = start_sim(10).await;
-    let h = Http::new(&sim.url());
-    let node = sim.rented_node().to_string();
+    let (sim, h, node) = sim::started(Duration::from_millis(10)).await;
     let sid = session_of(&h, "//Alice", &node).await;
     let e = |a: Value| session_env("//Alice", &node, &sid, a);
     for round in 0..3u32 {
         let mut ids = Vec::new();
-        for i in 0..8u32 {
+        for i in 0..8u16 {
             let m = h
-                .post(
-                    "/api/v1/tasks/start",
-                    &e(create_params(30000 + i, 6100 + i)),
-                )
+                .post("/api/v1/tasks/start", &e(create_json(30000 + i, 6100 + i)))
                 .await
                 .ok();
             ids.push(m["task_id"].as_str().unwrap().to_string());
         }
         // All 8 GPUs are taken now.
-        h.post("/api/v1/tasks/start", &e(create_params(31000, 6200)))
+        h.post("/api/v1/tasks/start", &e(create_json(31000, 6200)))
             .await
             .assert_node(1, "allocate gpu failed");
         let st = sim.stats();

@@ -119,6 +119,16 @@ impl Http {
     pub async fn post(&self, path: &str, body: &Value) -> Resp {
         self.raw("POST", path, body.to_string().into_bytes()).await
     }
+
+    /// Creates a VM (`POST /api/v1/tasks/start` with the envelope `env`) and returns its task
+    /// id; panics unless the node accepted it.
+    pub async fn create_task(&self, env: &Value) -> String {
+        let r = self.post("/api/v1/tasks/start", env).await;
+        r.ok()["task_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no task_id: {}", r.text))
+            .to_string()
+    }
 }
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);

@@ -3,12 +3,11 @@
 //! credentials substituted), and compared structurally — same members and JSON types, same
 //! errcode and HTTP status, and the same message text where the example is not
 //! instance-specific. Examples that cannot be produced are listed in [`CANNOT`] with why.
-#[path = "../common/mod.rs"]
-mod common;
 mod support;
 
-use common::*;
 use dbc_sim::{Fault, FaultKind};
+use dbc_testkit::http::{wallet_env, Http};
+use dbc_testkit::keys::BOB;
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -1,7 +1,8 @@
 //! The golden-replies harness: the examples' world, live credentials, structural comparison.
 #![allow(dead_code)]
 
-use crate::common::*;
+use dbc_testkit::http::{fresh_nonce, session_env, wait_status, wallet_env, Http, Resp};
+use dbc_testkit::keys::{sign_hex, ALICE, BOB};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -148,7 +149,7 @@ impl Ctx {
             let peer = v["peer_nodes_list"][0].as_str().unwrap_or(GPU).to_string();
             let sid = self.sids.get(&peer).cloned().unwrap_or_default();
             v["session_id"] = json!(sid);
-            v["session_id_sign"] = json!(sign("//Alice", sid.as_bytes()));
+            v["session_id_sign"] = json!(sign_hex("//Alice", sid.as_bytes()));
         }
         if let Some(w) = v.get("wallet").and_then(Value::as_str).map(str::to_string) {
             let suri = if w == ALICE {
@@ -163,7 +164,7 @@ impl Ctx {
             if let Some(suri) = suri {
                 let n = fresh_nonce();
                 v["nonce"] = json!(n);
-                v["sign"] = json!(sign(suri, n.as_bytes()));
+                v["sign"] = json!(sign_hex(suri, n.as_bytes()));
             }
         }
         if let Some(signs) = v
@@ -179,7 +180,7 @@ impl Ctx {
                 };
                 let n = fresh_nonce();
                 s["nonce"] = json!(n);
-                s["sign"] = json!(sign(suri, n.as_bytes()));
+                s["sign"] = json!(sign_hex(suri, n.as_bytes()));
             }
         }
     }
@@ -207,10 +208,7 @@ impl Ctx {
             req["additional"]["gpu_count"] = json!("2");
             req["rent_order"] = json!("1024");
         }
-        let id = self.post("/api/v1/tasks/start", &req).await.ok()["task_id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let id = self.h.create_task(&req).await;
         let sid = self.sid.clone();
         wait_status(
             &self.h,
@@ -229,10 +227,7 @@ impl Ctx {
         if let Some(o) = req.as_object_mut() {
             o.remove("rent_order");
         }
-        let id = self.post("/api/v1/tasks/start", &req).await.ok()["task_id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let id = self.h.create_task(&req).await;
         let sid = self.sid.clone();
         let env = || session_env("//Alice", GPU, &sid, json!({}));
         wait_status(&self.h, env, &id, "running").await;

@@ -1,7 +1,8 @@
 //! The in-test Zabbix receiver and simulator helpers of `monitor_push.rs`.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common::*;
+use dbc_testkit::http::{wallet_env, Http};
+use dbc_testkit::seed::create_json;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -233,9 +234,7 @@ pub(crate) async fn serve_one(
 // ------------------------------------------------------------------ simulator helpers
 
 pub(crate) fn fast_sim() -> dbc_sim::SimBuilder {
-    dbc_sim::Simulator::builder()
-        .seed(42)
-        .create_delay(Duration::from_millis(100))
+    dbc_testkit::sim::builder(Duration::from_millis(100))
         .monitor_interval(Duration::from_millis(100))
         .monitor_pacing(Duration::from_millis(20))
         .monitor_io_timeout(Duration::from_millis(500))
@@ -251,12 +250,9 @@ pub(crate) async fn set_servers(h: &Http, node: &str, servers: &[String]) {
     r.assert_node(0, "ok");
 }
 
-pub(crate) async fn create_vm(h: &Http, node: &str, ssh: u32, vnc: u32) -> String {
-    let p = create_params(ssh, vnc);
-    let r = h
-        .post("/api/v1/tasks/start", &wallet_env("//Alice", node, p))
-        .await;
-    r.ok()["task_id"].as_str().unwrap().to_string()
+pub(crate) async fn create_vm(h: &Http, node: &str, ssh: u16, vnc: u16) -> String {
+    h.create_task(&wallet_env("//Alice", node, create_json(ssh, vnc)))
+        .await
 }
 
 pub(crate) fn env_for(node: &str) -> impl Fn() -> Value + '_ {
