@@ -1,5 +1,4 @@
 //! The golden-replies harness: the examples' world, live credentials, structural comparison.
-#![allow(dead_code)]
 
 use dbc_testkit::http::{fresh_nonce, session_env, wait_status, wallet_env, Http, Resp};
 use dbc_testkit::keys::{sign_hex, ALICE, BOB};

@@ -1,5 +1,5 @@
 //! The in-test Zabbix receiver and simulator helpers of `monitor_push.rs`.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use dbc_testkit::http::{wallet_env, Http};
 use dbc_testkit::seed::create_json;
