@@ -57,11 +57,9 @@ pub(super) async fn mining_nodes(sh: &Shared, segs: &[&str], body: &[u8]) -> Rep
         }
         ["session_id", ..] => Reply::params("invalid uri, please use /mining_nodes/session_id"),
         ["free_memory"] => {
-            sh.pipeline(
-                Fwd::of::<ep::NodeFreeMemory>(Prefix::Bare).http_parse(),
-                body,
-                |_| Ok(Op::FreeMemory),
-            )
+            sh.pipeline(Fwd::of::<ep::NodeFreeMemory>(Prefix::Bare), body, |_| {
+                Ok(Op::FreeMemory)
+            })
             .await
         }
         ["free_memory", ..] => Reply::params("invalid uri, please use /mining_nodes/free_memory"),

@@ -1,6 +1,7 @@
 //! The forwarding pipeline (§6.1): envelope parsing, the peer check, endpoint pre-checks, and
 //! forwarding to the GPU node under the in-flight cap and the faults.
 
+use super::faults::parse_error_message;
 use super::{Shared, MAX_IN_FLIGHT};
 use crate::config::ImageServerConfig;
 use crate::envelope::{self, Env, Prefix};
@@ -28,8 +29,6 @@ pub(super) struct Fwd {
     pub(super) prefix: Prefix,
     /// Routing quirk: whether the body is parsed with the family's offset handling.
     pub(super) offset: bool,
-    /// Routing quirk: images/*, disk/*, free_memory answer "http response parse error".
-    pub(super) http_parse_msg: bool,
 }
 
 impl Fwd {
@@ -43,14 +42,7 @@ impl Fwd {
             need_peer: info.target == Target::Required,
             prefix,
             offset: !matches!(prefix, Prefix::Request),
-            http_parse_msg: matches!(prefix, Prefix::Request),
         }
-    }
-    /// Routing quirk: this endpoint answers "http response parse error" although its family
-    /// does not.
-    pub(super) fn http_parse(mut self) -> Fwd {
-        self.http_parse_msg = true;
-        self
     }
 }
 
@@ -77,11 +69,7 @@ impl Shared {
         } else {
             PreAuth::default()
         };
-        let parse_msg = if fwd.http_parse_msg {
-            "http response parse error"
-        } else {
-            "response parse error"
-        };
+        let parse_msg = parse_error_message(fwd.name);
         self.with_faults(fwd.name, Some(&peer), || {
             let body = slot
                 .lock()
