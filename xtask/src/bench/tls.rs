@@ -1,4 +1,4 @@
-//! The HTTPS figures of `cargo xtask bench` (a child module of `bench`):
+//! The HTTPS figures of `cargo xtask bench`:
 //!
 //! * `transport_tls_vs_hyper`: `HttpTransport` over TLS vs bare hyper-util + hyper-rustls with
 //!   the same settings, concurrency 64 (`crates/dbc-transport/benches/tls_throughput.rs`);
@@ -7,11 +7,14 @@
 //!
 //! Certificates come from a CA made here with rcgen.
 
-use super::{cargo_bench_runs, have, skipped, time_runs};
-use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
+use super::cargo::cargo_bench_runs;
+use super::external::{
+    compare_processes, dbc_command, have, start_sim, write_node_info_body, Comparison,
+};
+use super::skipped;
+use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 /// `transport_tls_vs_hyper` (the median of 3 runs; 1 with `--quick`).
 pub(super) fn throughput_figures(quick: bool) -> Vec<Value> {
@@ -64,52 +67,6 @@ fn write_pki(dir: &Path) -> Result<(PathBuf, PathBuf, PathBuf), String> {
     Ok(files)
 }
 
-/// A TLS-serving `dbc-sim` child (killed on drop).
-struct TlsSim {
-    child: Child,
-    url: String,
-    node: String,
-}
-
-impl Drop for TlsSim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_tls_sim(bin: &Path, cert: &Path, key: &Path) -> Result<TlsSim, String> {
-    let mut child = Command::new(bin)
-        .args(["--listen", "127.0.0.1:0", "--create-delay", "200ms"])
-        .arg("--tls-cert")
-        .arg(cert)
-        .arg("--tls-key")
-        .arg(key)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
-    let mut line = String::new();
-    if let Some(out) = child.stdout.take() {
-        let _ = BufReader::new(out).read_line(&mut line);
-    }
-    let v: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
-    let url = v["url"].as_str().unwrap_or_default().to_owned();
-    let node = v["nodes"][0]["node_id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let sim = TlsSim { child, url, node };
-    if !sim.url.starts_with("https://") || sim.node.is_empty() {
-        return Err(format!(
-            "dbc-sim --tls-cert printed no usable ready line: {line:?}"
-        ));
-    }
-    Ok(sim)
-}
-
 /// `cli_https_request_vs_curl`.
 pub(super) fn cli_https_vs_curl(dbc: &Path, sim_bin: &Path, out_dir: &Path, runs: usize) -> Value {
     let name = "cli_https_request_vs_curl";
@@ -120,29 +77,29 @@ pub(super) fn cli_https_vs_curl(dbc: &Path, sim_bin: &Path, out_dir: &Path, runs
         Ok(f) => f,
         Err(e) => return skipped(name, e),
     };
-    let sim = match start_tls_sim(sim_bin, &cert, &key) {
+    let tls_args = [
+        "--tls-cert".as_ref(),
+        cert.as_os_str(),
+        "--tls-key".as_ref(),
+        key.as_os_str(),
+    ];
+    let sim = match start_sim(sim_bin, &tls_args, "https://") {
         Ok(s) => s,
         Err(e) => return skipped(name, e),
     };
     let body = out_dir.join("node_info_tls.json");
-    let text = json!({"peer_nodes_list": [sim.node], "additional": {}}).to_string();
-    if let Err(e) = std::fs::write(&body, text) {
-        return skipped(name, format!("cannot write {}: {e}", body.display()));
+    if let Err(e) = write_node_info_body(&body, &sim.node) {
+        return skipped(name, e);
     }
-    let home = out_dir.join("home");
-    let _ = std::fs::create_dir_all(&home);
-    let dbc_cmd = |_| {
-        let mut c = Command::new(dbc);
-        c.args(["--url", &sim.url, "--cacert"])
-            .arg(&ca)
-            .args(["node", "info", &sim.node])
-            .env("HOME", &home)
-            .env("DBC_SURI", "//Alice")
-            .env_remove("DBC_CLIENT_URL");
-        c
-    };
     let url = format!("{}/api/v1/mining_nodes", sim.url);
     let body_arg = format!("@{}", body.display());
+    let dbc_cmd = |_| {
+        let mut c = dbc_command(dbc, out_dir);
+        c.args(["--url", &sim.url, "--cacert"])
+            .arg(&ca)
+            .args(["node", "info", &sim.node]);
+        c
+    };
     let curl_cmd = |_| {
         let mut c = Command::new("curl");
         c.args(["-sf", "--cacert"])
@@ -150,19 +107,12 @@ pub(super) fn cli_https_vs_curl(dbc: &Path, sim_bin: &Path, out_dir: &Path, runs
             .args(["-X", "POST", &url, "-d", &body_arg]);
         c
     };
-    let warm = time_runs(1, dbc_cmd).and_then(|_| time_runs(1, curl_cmd));
-    if let Err(e) = warm {
-        return skipped(
-            name,
-            format!("`dbc node info` or curl over https does not work: {e}"),
-        );
-    }
-    match (time_runs(runs, dbc_cmd), time_runs(runs, curl_cmd)) {
-        (Ok(d), Ok(c)) => {
-            let (d, c) = (d.as_secs_f64() * 1e3, c.as_secs_f64() * 1e3);
-            json!({"name": name, "value": d, "unit": "ms/process", "baseline_name": "curl --cacert with a pre-built body",
-                   "baseline_value": c, "ratio": d / c, "runs": runs})
-        }
-        (Err(e), _) | (_, Err(e)) => skipped(name, e),
-    }
+    let cmp = Comparison {
+        name,
+        unit: "ms/process",
+        baseline_name: "curl --cacert with a pre-built body",
+        broken: "`dbc node info` or curl over https does not work",
+        runs,
+    };
+    compare_processes(&cmp, dbc_cmd, curl_cmd)
 }
