@@ -8,6 +8,7 @@
 //!
 //! Test code: it panics on failure, which is what a test wants.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![warn(clippy::missing_errors_doc)]
 
 pub mod pki;
 pub mod process;
