@@ -11,7 +11,6 @@ use std::time::Duration;
 use bytes::Bytes;
 
 mod connect;
-mod deadline;
 mod error;
 mod failure;
 mod proxy;
