@@ -29,11 +29,7 @@ async fn start_server() -> std::net::SocketAddr {
 fn main() {
     // `cargo bench` passes `--bench`; ignore arguments.
     let n = common::requests();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async move {
+    common::runtime().block_on(async move {
         let addr = start_server().await;
         let base = format!("http://{addr}");
         let bare = common::bare_client(common::http_connector());

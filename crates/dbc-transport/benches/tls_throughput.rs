@@ -3,7 +3,7 @@
 //! connect timeout, pool size and idle timeout).
 //!
 //! One process, one local hyper server behind rustls (certificate from a CA made at start-up
-//! with rcgen), the same N POSTs at concurrency 64 through both clients, 5 rounds of
+//! with `dbc_testkit::pki`), the same N POSTs at concurrency 64 through both clients, 5 rounds of
 //! interleaved slices alternating which client goes first (`common/mod.rs`). Prints per-round req/s, the median
 //! ratio transport/bare, and one `BENCH {...}` JSON line (`transport_tls_vs_hyper`).
 //!
@@ -14,45 +14,19 @@ mod common;
 
 use std::sync::Arc;
 
+use dbc_testkit::pki::{Ca, Leaf};
 use dbc_transport::HttpTransport;
 use hyper_util::rt::TokioIo;
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::pki_types::CertificateDer;
 use tokio::net::TcpListener;
-
-/// CA certificate (PEM) and a localhost leaf + key.
-fn pki() -> (String, String, String) {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["localhost".to_owned()])
-        .unwrap()
-        .signed_by(&key, &issuer)
-        .unwrap();
-    (ca_cert.pem(), leaf.pem(), key.serialize_pem())
-}
 
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-async fn start_server(cert: &str, key: &str) -> std::net::SocketAddr {
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert.as_bytes())
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_slice(key.as_bytes()).unwrap();
-    let mut config = rustls::ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .unwrap();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+async fn start_server(leaf: &Leaf) -> std::net::SocketAddr {
+    let acceptor = leaf.acceptor();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
@@ -95,19 +69,15 @@ fn bare_connector(
 fn main() {
     // `cargo bench` passes `--bench`; ignore arguments.
     let n = common::requests();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async move {
-        let (ca, cert, key) = pki();
-        let addr = start_server(&cert, &key).await;
+    common::runtime().block_on(async move {
+        let ca = Ca::new("dbc bench CA");
+        let addr = start_server(&ca.leaf(&["localhost"])).await;
         let base = format!("https://localhost:{}", addr.port());
         let dir = std::env::temp_dir().join(format!("dbc-tls-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let ca_file = dir.join("ca.pem");
-        std::fs::write(&ca_file, &ca).expect("ca file");
-        let bare = common::bare_client(bare_connector(&ca));
+        std::fs::write(&ca_file, &ca.cert_pem).expect("ca file");
+        let bare = common::bare_client(bare_connector(&ca.cert_pem));
         let transport = HttpTransport::builder()
             .base_url(&base)
             .ca_cert_file(&ca_file)

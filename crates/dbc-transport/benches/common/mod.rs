@@ -33,6 +33,14 @@ pub fn requests() -> usize {
         .unwrap_or(20_000)
 }
 
+/// The bench's multi-thread runtime (one worker per core).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 /// Serves one connection: every request gets the fixed JSON reply.
 pub async fn serve<I: Read + Write + Unpin + Send + 'static>(io: I) {
     let svc = service_fn(|req: Request<Incoming>| async move {
