@@ -127,14 +127,14 @@ pub(super) fn start_sim(bin: &Path, extra: &[&OsStr], scheme: &str) -> Result<Si
 }
 
 /// Writes the `node info` body for `node` to `path` (for curl's `-d @file`).
-pub(super) fn write_node_info_body(path: &Path, node: &str) -> Result<(), String> {
+fn write_node_info_body(path: &Path, node: &str) -> Result<(), String> {
     let text = json!({"peer_nodes_list": [node], "additional": {}}).to_string();
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// A `dbc` command with `HOME` at `out_dir/home` (made by [`cli_figures`]) and the dev key
 /// `//Alice`.
-pub(super) fn dbc_command(dbc: &Path, out_dir: &Path) -> Command {
+fn dbc_command(dbc: &Path, out_dir: &Path) -> Command {
     let mut c = Command::new(dbc);
     c.env("HOME", out_dir.join("home"))
         .env("DBC_SURI", "//Alice")
@@ -142,37 +142,43 @@ pub(super) fn dbc_command(dbc: &Path, out_dir: &Path) -> Command {
     c
 }
 
-/// `dbc node info` (one process: fresh nonce, signature, request) vs `curl` posting a
-/// pre-built body, both against the same `dbc-sim` process.
-fn cli_vs_curl(dbc: &Path, sim: &SimChild, out_dir: &Path, runs: usize) -> Value {
-    let name = "cli_request_vs_curl";
+/// `dbc [--cacert CA] node info` (one process: fresh nonce, signature, request) vs
+/// `curl [--cacert CA]` posting a pre-built body, both against the same `dbc-sim` process.
+pub(super) fn node_info_vs_curl(
+    cmp: &Comparison<'_>,
+    dbc: &Path,
+    sim: &SimChild,
+    out_dir: &Path,
+    cacert: Option<&Path>,
+) -> Value {
     if !have("curl") {
-        return skipped(name, "curl is not installed");
+        return skipped(cmp.name, "curl is not installed");
     }
-    let body = out_dir.join("node_info.json");
+    let body = out_dir.join(format!("{}.json", cmp.name));
     if let Err(e) = write_node_info_body(&body, &sim.node) {
-        return skipped(name, e);
+        return skipped(cmp.name, e);
     }
     let url = format!("{}/api/v1/mining_nodes", sim.url);
     let body_arg = format!("@{}", body.display());
     let dbc_cmd = |_| {
         let mut c = dbc_command(dbc, out_dir);
-        c.args(["--url", &sim.url, "node", "info", &sim.node]);
+        c.args(["--url", &sim.url]);
+        if let Some(ca) = cacert {
+            c.arg("--cacert").arg(ca);
+        }
+        c.args(["node", "info", &sim.node]);
         c
     };
     let curl_cmd = |_| {
         let mut c = Command::new("curl");
-        c.args(["-sf", "-X", "POST", &url, "-d", &body_arg]);
+        c.arg("-sf");
+        if let Some(ca) = cacert {
+            c.arg("--cacert").arg(ca);
+        }
+        c.args(["-X", "POST", &url, "-d", &body_arg]);
         c
     };
-    let cmp = Comparison {
-        name,
-        unit: "ms/process",
-        baseline_name: "curl with a pre-built body",
-        broken: "`dbc node info` or curl does not work yet",
-        runs,
-    };
-    compare_processes(&cmp, dbc_cmd, curl_cmd)
+    compare_processes(cmp, dbc_cmd, curl_cmd)
 }
 
 const NODE_SIGNER_JS: &str = r#"// One DBC-style signed request's signing step, as DBC's Java service does it: a fresh
@@ -313,7 +319,19 @@ pub(super) fn cli_figures(target: &Path, out_dir: &Path, quick: bool) -> Vec<Val
     let runs = if quick { 20 } else { 100 };
     let node_runs = if quick { 10 } else { 50 };
     vec![
-        cli_vs_curl(&dbc, &sim, out_dir, runs),
+        node_info_vs_curl(
+            &Comparison {
+                name: "cli_request_vs_curl",
+                unit: "ms/process",
+                baseline_name: "curl with a pre-built body",
+                broken: "`dbc node info` or curl does not work yet",
+                runs,
+            },
+            &dbc,
+            &sim,
+            out_dir,
+            None,
+        ),
         cli_vs_node_signer(&dbc, &sim, out_dir, node_runs),
         tls::cli_https_vs_curl(&dbc, &sim_bin, out_dir, runs),
     ]

@@ -8,13 +8,10 @@
 //! Certificates come from a CA made here with rcgen.
 
 use super::cargo::cargo_bench_runs;
-use super::external::{
-    compare_processes, dbc_command, have, start_sim, write_node_info_body, Comparison,
-};
+use super::external::{have, node_info_vs_curl, start_sim, Comparison};
 use super::skipped;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// `transport_tls_vs_hyper` (the median of 3 runs; 1 with `--quick`).
 pub(super) fn throughput_figures(quick: bool) -> Vec<Value> {
@@ -87,26 +84,6 @@ pub(super) fn cli_https_vs_curl(dbc: &Path, sim_bin: &Path, out_dir: &Path, runs
         Ok(s) => s,
         Err(e) => return skipped(name, e),
     };
-    let body = out_dir.join("node_info_tls.json");
-    if let Err(e) = write_node_info_body(&body, &sim.node) {
-        return skipped(name, e);
-    }
-    let url = format!("{}/api/v1/mining_nodes", sim.url);
-    let body_arg = format!("@{}", body.display());
-    let dbc_cmd = |_| {
-        let mut c = dbc_command(dbc, out_dir);
-        c.args(["--url", &sim.url, "--cacert"])
-            .arg(&ca)
-            .args(["node", "info", &sim.node]);
-        c
-    };
-    let curl_cmd = |_| {
-        let mut c = Command::new("curl");
-        c.args(["-sf", "--cacert"])
-            .arg(&ca)
-            .args(["-X", "POST", &url, "-d", &body_arg]);
-        c
-    };
     let cmp = Comparison {
         name,
         unit: "ms/process",
@@ -114,5 +91,5 @@ pub(super) fn cli_https_vs_curl(dbc: &Path, sim_bin: &Path, out_dir: &Path, runs
         broken: "`dbc node info` or curl over https does not work",
         runs,
     };
-    compare_processes(&cmp, dbc_cmd, curl_cmd)
+    node_info_vs_curl(&cmp, dbc, &sim, out_dir, Some(&ca))
 }
