@@ -36,18 +36,26 @@ pub(super) fn throughput_figures(quick: bool) -> Vec<Value> {
 
 /// CA, certificate and key files for `127.0.0.1` under `dir`.
 fn write_pki(dir: &Path) -> Result<(PathBuf, PathBuf, PathBuf), String> {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    use rcgen::{
+        BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair,
+    };
     let e = |e: rcgen::Error| format!("cannot make test certificates: {e}");
     let ca_key = KeyPair::generate().map_err(e)?;
     let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(e)?;
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    // distinct names: with rcgen's default name on both, OpenSSL (curl) takes the leaf for a
+    // self-signed certificate and refuses it
+    ca.distinguished_name = DistinguishedName::new();
+    ca.distinguished_name
+        .push(DnType::CommonName, "dbc xtask bench CA");
     let ca_cert = ca.self_signed(&ca_key).map_err(e)?;
     let issuer = Issuer::new(ca, ca_key);
     let key = KeyPair::generate().map_err(e)?;
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
-        .map_err(e)?
-        .signed_by(&key, &issuer)
-        .map_err(e)?;
+    let mut leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()]).map_err(e)?;
+    leaf.distinguished_name = DistinguishedName::new();
+    leaf.distinguished_name
+        .push(DnType::CommonName, "127.0.0.1");
+    let leaf = leaf.signed_by(&key, &issuer).map_err(e)?;
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let files = (
         dir.join("ca.pem"),
