@@ -190,3 +190,42 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Err("soak failed; see the reports above".into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_soak_block_keeps_its_format() {
+        let runs = [
+            Run {
+                title: "mixed credentials",
+                env: Vec::new(),
+                report: Some(json!({"clients": 64, "calls_ok": 100, "elapsed_s": 3})),
+                passed: true,
+            },
+            Run {
+                title: "sessions only (RSS check)",
+                env: Vec::new(),
+                report: None,
+                passed: false,
+            },
+        ];
+        let b = block(&runs, "cargo xtask soak --quick");
+        let lines: Vec<&str> = b.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Command: `cargo xtask soak --quick` · result: **FAIL**"
+        );
+        assert_eq!(
+            lines[2],
+            "| measure | mixed credentials | sessions only (RSS check) |"
+        );
+        assert_eq!(lines[3], "|---|---|---|");
+        assert_eq!(lines[4], "| result | pass | **FAIL** |");
+        assert_eq!(lines[5], "| concurrent clients | 64 | — |");
+        assert_eq!(lines[7], "| calls completed | 100 | — |");
+        assert_eq!(lines.last(), Some(&"| wall time | 3 s | — |"));
+    }
+}
