@@ -10,6 +10,7 @@ mod codegen;
 mod lint;
 mod man;
 mod package;
+mod report;
 mod soak;
 
 use std::path::PathBuf;

@@ -2,10 +2,9 @@
 //! `crates/dbc-api/benches/soak.rs`); writes `target/bench/soak.json` and the soak block of
 //! `docs/reliability.md`.
 
+use crate::report;
 use crate::workspace_root;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
 const BEGIN: &str = "<!-- BEGIN GENERATED: cargo xtask soak -->";
@@ -20,35 +19,30 @@ struct Run {
 }
 
 fn row(runs: &[Run], label: &str, cell: impl Fn(&Value) -> String) -> String {
-    let mut s = format!("| {label} |");
-    for r in runs {
-        let c = r.report.as_ref().map(&cell).unwrap_or_else(|| "—".into());
-        s.push_str(&format!(" {c} |"));
-    }
-    s.push('\n');
-    s
+    let cells = runs
+        .iter()
+        .map(|r| r.report.as_ref().map(&cell).unwrap_or_else(|| "—".into()));
+    report::row(std::iter::once(label.to_owned()).chain(cells))
 }
 
 fn block(runs: &[Run], command: &str) -> String {
     let all = runs.iter().all(|r| r.passed);
     let mut s = format!(
-        "Command: `{command}` · result: **{}**\n\n| measure |",
+        "Command: `{command}` · result: **{}**\n\n",
         if all { "pass" } else { "FAIL" }
     );
-    for r in runs {
-        s.push_str(&format!(" {} |", r.title));
-    }
-    s.push_str("\n|---|");
-    for _ in runs {
-        s.push_str("---|");
-    }
-    s.push('\n');
+    s += &report::row(std::iter::once("measure").chain(runs.iter().map(|r| r.title)));
+    s += &report::separator(runs.len() + 1);
     let g = |k: &'static str| move |v: &Value| v[k].to_string().trim_matches('"').to_owned();
-    s.push_str("| result |");
-    for r in runs {
-        s.push_str(if r.passed { " pass |" } else { " **FAIL** |" });
-    }
-    s.push('\n');
+    s += &report::row(
+        std::iter::once("result").chain(runs.iter().map(|r| {
+            if r.passed {
+                "pass"
+            } else {
+                "**FAIL**"
+            }
+        })),
+    );
     s += &row(runs, "concurrent clients", g("clients"));
     s += &row(runs, "credentials", g("credentials"));
     s += &row(runs, "calls completed", g("calls_ok"));
@@ -99,14 +93,13 @@ fn block(runs: &[Run], command: &str) -> String {
 }
 
 fn write_doc(generated: &str) -> Result<(), String> {
-    let path = workspace_root().join("docs/reliability.md");
-    let old = std::fs::read_to_string(&path).unwrap_or_default();
-    let b = format!("{BEGIN}\n{generated}{END}");
-    let new = match (old.find(BEGIN), old.find(END)) {
-        (Some(a), Some(e)) if e > a => format!("{}{b}{}", &old[..a], &old[e + END.len()..]),
-        _ => format!("{old}\n## Latest soak\n\n{b}\n"),
-    };
-    std::fs::write(&path, new).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    report::write_block(
+        "docs/reliability.md",
+        BEGIN,
+        END,
+        generated,
+        |old, block| format!("{old}\n## Latest soak\n\n{block}\n"),
+    )
 }
 
 /// `cargo xtask soak [--quick] [--requests N] [--vms N]`.
@@ -166,23 +159,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "xtask soak: {} — {requests} requests, {vms} VMs (cargo bench -p dbc-api --bench soak)",
             run.title
         );
-        let mut child = Command::new(crate::bench::cargo())
-            .args(["bench", "-p", "dbc-api", "--bench", "soak"])
-            .envs(run.env.iter().map(|(k, v)| (*k, v.as_str())))
-            .current_dir(workspace_root())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| format!("cannot start cargo: {e}"))?;
-        if let Some(out) = child.stdout.take() {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                println!("  {line}");
-                if let Some(j) = line.strip_prefix("SOAK ") {
-                    run.report = serde_json::from_str::<Value>(j).ok();
-                }
-            }
-        }
-        let status = child.wait().map_err(|e| e.to_string())?;
+        let (status, mut found) =
+            crate::bench::bench_lines("dbc-api", "soak", &run.env, &[], "SOAK ")?;
+        run.report = found.pop();
         run.passed = status.success() && run.report.is_some();
     }
     let out_dir = workspace_root().join("target/bench");
@@ -209,5 +188,44 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err("soak failed; see the reports above".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_soak_block_keeps_its_format() {
+        let runs = [
+            Run {
+                title: "mixed credentials",
+                env: Vec::new(),
+                report: Some(json!({"clients": 64, "calls_ok": 100, "elapsed_s": 3})),
+                passed: true,
+            },
+            Run {
+                title: "sessions only (RSS check)",
+                env: Vec::new(),
+                report: None,
+                passed: false,
+            },
+        ];
+        let b = block(&runs, "cargo xtask soak --quick");
+        let lines: Vec<&str> = b.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Command: `cargo xtask soak --quick` · result: **FAIL**"
+        );
+        assert_eq!(
+            lines[2],
+            "| measure | mixed credentials | sessions only (RSS check) |"
+        );
+        assert_eq!(lines[3], "|---|---|---|");
+        assert_eq!(lines[4], "| result | pass | **FAIL** |");
+        assert_eq!(lines[5], "| concurrent clients | 64 | — |");
+        assert_eq!(lines[7], "| calls completed | 100 | — |");
+        assert_eq!(lines.last(), Some(&"| wall time | 3 s | — |"));
     }
 }

@@ -16,11 +16,11 @@ use dbc_api::{Client, Credentials};
 use dbc_sign::Keypair;
 use dbc_sim::config::{MachineState, NodeConfig, Renter, SimConfig};
 use dbc_sim::Simulator;
+use dbc_testkit::process::{env_usize, is_child, runtime, status_mib, stdin_closed, RoleChild};
 use dbc_types::models::Empty;
 use dbc_types::registry::TasksList;
 use dbc_types::NodeId;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
+use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,30 +29,9 @@ const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 const RSS_TARGET_MIB: f64 = 64.0;
 const RATIO_FLOOR: f64 = 0.8;
 
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn status_mib(field: &str) -> f64 {
-    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    s.lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
-
 /// Child role: the 1,000-node world; prints the URL, exits when stdin closes.
 fn serve_sim(nodes: usize) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    runtime(1).block_on(async {
         let cfg = SimConfig {
             nodes: (0..nodes)
                 .map(|_| NodeConfig {
@@ -72,12 +51,7 @@ fn serve_sim(nodes: usize) {
             .expect("simulator");
         println!("{}", sim.url());
         std::io::stdout().flush().unwrap();
-        tokio::task::spawn_blocking(|| {
-            let mut sink = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut sink);
-        })
-        .await
-        .unwrap();
+        stdin_closed().await;
         sim.shutdown().await;
     });
 }
@@ -124,32 +98,16 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() {
     let nodes = env_usize("DBC_FLEET_NODES", 1000);
-    if std::env::var("DBC_FLEET_ROLE").as_deref() == Ok("sim") {
+    if is_child("DBC_FLEET_ROLE") {
         serve_sim(nodes);
         return;
     }
     let rounds = env_usize("DBC_FLEET_ROUNDS", 5).max(1);
     let concurrency = env_usize("DBC_FLEET_CONCURRENCY", 64);
-    let exe = std::env::current_exe().unwrap();
-    let mut child = Command::new(exe)
-        .env("DBC_FLEET_ROLE", "sim")
-        .env("DBC_FLEET_NODES", nodes.to_string())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn the simulator process");
-    let mut url = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut url)
-        .unwrap();
-    let url = url.trim().to_owned();
+    let child = RoleChild::spawn("DBC_FLEET_ROLE", &[("DBC_FLEET_NODES", nodes.to_string())]);
+    let url = child.ready.clone();
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime(2);
     let (fleet_ms, single_ms, failures) = rt.block_on(async {
         let client = Client::builder()
             .url(&url)
@@ -173,9 +131,8 @@ fn main() {
         }
         (median(f), median(s), failures)
     });
-    let peak = status_mib("VmHWM:");
-    drop(child.stdin.take());
-    let _ = child.wait();
+    let peak = status_mib("self", "VmHWM:");
+    child.finish();
     // Throughput ratio: same number of requests on both sides.
     let ratio = single_ms / fleet_ms;
     let pass = ratio >= RATIO_FLOOR && peak <= RSS_TARGET_MIB && failures == 0;

@@ -12,38 +12,16 @@
 
 use dbc_api::Client;
 use dbc_sim::{Fault, FaultKind, Simulator};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
+use dbc_testkit::process::{env_usize, is_child, runtime, status_mib, stdin_closed, RoleChild};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 const TARGET_MIB: f64 = 64.0;
 
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// A `kB` field of `/proc/self/status`, in MiB.
-fn status_mib(field: &str) -> f64 {
-    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    s.lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
-
 /// Child role: serve a simulator whose `nodes.info` route answers after `delay`; print the
 /// URL and the node id, exit when stdin closes.
 fn serve_sim(delay: Duration) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    runtime(1).block_on(async {
         let sim = Simulator::builder()
             .fault(Fault {
                 node: None,
@@ -55,44 +33,24 @@ fn serve_sim(delay: Duration) {
             .expect("simulator");
         println!("{} {}", sim.url(), sim.rented_node());
         std::io::stdout().flush().unwrap();
-        tokio::task::spawn_blocking(|| {
-            let mut sink = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut sink);
-        })
-        .await
-        .unwrap();
+        stdin_closed().await;
         sim.shutdown().await;
     });
 }
 
 fn main() {
-    let delay = Duration::from_millis(env_u64("DBC_RSS_DELAY_MS", 2000));
-    if std::env::var("DBC_RSS_ROLE").as_deref() == Ok("sim") {
+    let delay = Duration::from_millis(env_usize("DBC_RSS_DELAY_MS", 2000) as u64);
+    if is_child("DBC_RSS_ROLE") {
         serve_sim(delay);
         return;
     }
-    let n = env_u64("DBC_RSS_N", 1000) as usize;
-    let exe = std::env::current_exe().unwrap();
-    let mut child = Command::new(exe)
-        .env("DBC_RSS_ROLE", "sim")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn the simulator process");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let mut parts = line.split_whitespace();
+    let n = env_usize("DBC_RSS_N", 1000);
+    let child = RoleChild::spawn("DBC_RSS_ROLE", &[]);
+    let mut parts = child.ready.split_whitespace();
     let url = parts.next().expect("url").to_owned();
     let node: dbc_types::NodeId = parts.next().expect("node id").parse().unwrap();
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime(2);
     let (before, elapsed, errors) = rt.block_on(async {
         let client = Client::builder()
             .url(&url)
@@ -102,7 +60,7 @@ fn main() {
             .unwrap();
         // Warm up (one connection, TLS-free) so the baseline includes the client's own state.
         let _ = client.version().await;
-        let before = status_mib("VmRSS:");
+        let before = status_mib("self", "VmRSS:");
         let start = Instant::now();
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..n {
@@ -120,9 +78,8 @@ fn main() {
         }
         (before, start.elapsed(), errors)
     });
-    let peak = status_mib("VmHWM:");
-    drop(child.stdin.take());
-    let _ = child.wait();
+    let peak = status_mib("self", "VmHWM:");
+    child.finish();
     // All requests must have overlapped: with `delay` per request, n sequential requests
     // would take n × delay; in flight together they take about one delay.
     let concurrent = elapsed < delay * 2 + Duration::from_secs(2);

@@ -19,10 +19,10 @@
 use dbc_api::{Client, Credentials, Error, WaitOptions};
 use dbc_sign::{Keypair, Signer};
 use dbc_sim::{NodeConfig, Renter, SimConfig, Simulator};
+use dbc_testkit::process::{env_usize, is_child, runtime, status_mib, RoleChild};
 use dbc_types::models::CreateVm;
 use dbc_types::NodeId;
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::io::{BufRead, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -31,26 +31,15 @@ const CLIENTS: usize = 64;
 /// Clients (of the 64) that create and delete VMs; the others send read-only requests.
 const VM_WORKERS: usize = 16;
 
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn fd_count(pid: &str) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd"))
         .map(|d| d.count())
         .unwrap_or(0)
 }
 
+/// `VmRSS` of process `pid`, in KiB.
 fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
+    (status_mib(&pid.to_string(), "VmRSS:") * 1024.0) as u64
 }
 
 fn addr(suri: &str) -> String {
@@ -74,12 +63,7 @@ fn world() -> SimConfig {
 
 /// Child role: run the simulator; answer `stats` on stdin with one JSON line; exit on EOF.
 fn serve_sim() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    runtime(1).block_on(async {
         let sim = Simulator::builder()
             .create_delay(Duration::from_millis(20))
             .config(world())
@@ -117,20 +101,13 @@ fn serve_sim() {
     });
 }
 
-struct SimProc {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<std::process::ChildStdout>,
-}
-
-impl SimProc {
-    fn stats(&mut self) -> serde_json::Value {
-        writeln!(self.stdin, "stats").unwrap();
-        self.stdin.flush().unwrap();
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).unwrap();
-        serde_json::from_str(&line).unwrap()
-    }
+/// Asks the simulator child for its accounting (one JSON line).
+fn sim_stats(sim: &mut RoleChild) -> serde_json::Value {
+    writeln!(sim.stdin, "stats").unwrap();
+    sim.stdin.flush().unwrap();
+    let mut line = String::new();
+    sim.stdout.read_line(&mut line).unwrap();
+    serde_json::from_str(&line).unwrap()
 }
 
 fn vm_spec(worker: usize, gpu: bool) -> CreateVm {
@@ -175,7 +152,7 @@ impl Counters {
 }
 
 fn main() {
-    if std::env::var("DBC_SOAK_ROLE").as_deref() == Ok("sim") {
+    if is_child("DBC_SOAK_ROLE") {
         serve_sim();
         return;
     }
@@ -187,33 +164,15 @@ fn main() {
     // nonces per node, spec §5.3).
     let rss_checked = std::env::var("DBC_SOAK_RSS_CHECK").as_deref() != Ok("0");
 
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .env("DBC_SOAK_ROLE", "sim")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn the simulator process");
-    let stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
+    let mut sim = RoleChild::spawn("DBC_SOAK_ROLE", &[]);
+    let line = sim.ready.clone();
     let mut parts = line.split_whitespace();
     let url = parts.next().expect("url").to_owned();
     let nodes: Vec<NodeId> = parts.map(|p| p.parse().unwrap()).collect();
     assert_eq!(nodes.len(), 3, "three nodes in the soak world");
-    let sim_pid = child.id();
-    let mut sim = SimProc {
-        child,
-        stdin,
-        stdout,
-    };
+    let sim_pid = sim.child.id();
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime(2);
     let alice = Keypair::from_suri("//Alice").unwrap();
     let bob = Keypair::from_suri("//Bob").unwrap();
     let members = vec![addr("//Alice"), addr("//Bob"), addr("//Charlie")];
@@ -342,9 +301,8 @@ fn main() {
     let fds_after = fd_count("self");
     let sim_fds_after = fd_count(&sim_pid.to_string());
     drop(rt);
-    let stats = sim.stats();
-    drop(sim.stdin);
-    let _ = sim.child.wait();
+    let stats = sim_stats(&mut sim);
+    sim.finish();
 
     let samples = samples.lock().unwrap().clone();
     let q = (samples.len() / 4).max(1);

@@ -2,6 +2,7 @@
 //! what several crates' tests need, instead of a copy in each `tests/` folder.
 //!
 //! * [`pki`]: a certificate authority and leaf certificates made at test time (rcgen);
+//! * [`process`]: a server in a child process of a bench or test (spawn, ready line, stdin);
 //! * [`proxy`]: a forward HTTP proxy (absolute form and `CONNECT`, optional Basic auth → 407);
 //! * [`secret`]: secret files written with mode 0600, as the CLI requires;
 //! * [`keys`]: the dev keys (`//Alice`, `//Bob`, `//Charlie`), their addresses and a multisig;
@@ -12,11 +13,13 @@
 //!
 //! Test code: it panics on failure, which is what a test wants.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![warn(clippy::missing_errors_doc)]
 
 pub mod http;
 pub mod ids;
 pub mod keys;
 pub mod pki;
+pub mod process;
 pub mod proxy;
 pub mod secret;
 pub mod seed;

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![warn(clippy::missing_errors_doc)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use std::fmt;
@@ -11,7 +12,6 @@ use std::time::Duration;
 use bytes::Bytes;
 
 mod connect;
-mod deadline;
 mod error;
 mod failure;
 mod proxy;
@@ -137,6 +137,12 @@ impl fmt::Debug for HttpResponse {
 /// `test-util`, by `mock::MockTransport`.
 pub trait Transport: Send + Sync + fmt::Debug + 'static {
     /// Send one request and read the whole response.
+    ///
+    /// # Errors
+    ///
+    /// A [`TransportError`] when no complete response arrived: the connection could not be
+    /// made (connect, proxy, TLS), was closed, the request timed out, or the body exceeded the
+    /// limit. A non-2xx status is a response, not an error.
     fn send(&self, req: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
 
     /// The normalised base URL, e.g. `http://127.0.0.1:5052`.

@@ -17,7 +17,6 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tracing::Instrument;
 
 use crate::connect::{Connector, Route};
-use crate::deadline::{self, Deadlines};
 use crate::error::ReqCtx;
 use crate::failure::ProxyFailure;
 use crate::proxy::{self, Proxy};
@@ -54,8 +53,6 @@ struct Inner {
     connect_timeout: Duration,
     request_timeout: Duration,
     max_body_bytes: usize,
-    /// Whole-request deadlines of the requests in flight (see `deadline.rs`).
-    deadlines: Arc<Deadlines>,
     /// Direct, or which proxy and how.
     route: Route,
 }
@@ -119,9 +116,9 @@ impl HttpTransportBuilder {
 
     /// Maximum time for the whole request: connect, headers and body
     /// (default 45 s). Can be overridden per request with
-    /// [`HttpRequest::timeout`]. Timeouts of 1 s or more are enforced by one watchdog task per
-    /// transport (running only while requests are in flight), shorter ones by a Tokio timer per
-    /// request; either way the request fails with [`TransportError::RequestTimeout`] on time.
+    /// [`HttpRequest::timeout`]. Enforced by a Tokio timer per request
+    /// (`tokio::time::timeout`): the request fails with [`TransportError::RequestTimeout`] on
+    /// time.
     pub fn request_timeout(mut self, d: Duration) -> Self {
         self.request_timeout = d;
         self
@@ -228,7 +225,6 @@ impl HttpTransportBuilder {
                 connect_timeout: self.connect_timeout,
                 request_timeout: self.request_timeout,
                 max_body_bytes: self.max_body_bytes,
-                deadlines: Arc::new(Deadlines::new()),
                 route,
             }),
         })
@@ -381,9 +377,9 @@ impl HttpTransport {
                 body,
             })
         };
-        match deadline::within(&inner.deadlines, after, work).await {
-            Some(r) => r,
-            None => Err(ctx().timeout(after)),
+        match tokio::time::timeout(after, work).await {
+            Ok(r) => r,
+            Err(_elapsed) => Err(ctx().timeout(after)),
         }
     }
 

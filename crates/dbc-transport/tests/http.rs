@@ -110,6 +110,29 @@ async fn read_head(s: &mut TcpStream) {
     }
 }
 
+/// A raw server: reads each request head, writes `reply(n)` on the n-th connection (counting
+/// from 0), then holds the connection open without another byte (`hold`) or closes it.
+async fn raw_server(hold: bool, reply: fn(u32) -> &'static [u8]) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        let mut n = 0u32;
+        while let Ok((mut s, _)) = listener.accept().await {
+            read_head(&mut s).await;
+            let _ = s.write_all(reply(n)).await;
+            n += 1;
+            if hold {
+                held.push(s);
+            }
+        }
+    });
+    addr
+}
+
+/// A head and the first 10 of 100 announced body bytes.
+const PARTIAL_BODY: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
+
 #[tokio::test]
 async fn sends_expected_headers_and_body() {
     let srv = echo_server().await;
@@ -207,15 +230,7 @@ async fn non_2xx_is_a_response_not_an_error() {
 
 #[tokio::test]
 async fn stalled_server_gives_request_timeout() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((mut s, _)) = listener.accept().await {
-            read_head(&mut s).await;
-            held.push(s); // never answer
-        }
-    });
+    let addr = raw_server(true, |_| b"").await; // never answers
     let timeout = Duration::from_millis(300);
     let t = transport_with_timeout(addr, timeout);
     let start = Instant::now();
@@ -245,27 +260,12 @@ async fn stalled_server_gives_request_timeout() {
     assert!(start.elapsed() < Duration::from_millis(100) + Duration::from_secs(1));
 }
 
-/// Timeouts of a second or more are watched by the transport's shared watchdog rather than
-/// one runtime timer per request: they fire on time too, for many stalled requests at once,
-/// with the server stalling before the head or in the middle of the body.
+/// Long timeouts fire on time too, for many stalled requests at once, with the server stalling
+/// before the head or in the middle of the body, and again after a quiet spell.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn long_timeouts_fire_on_time_for_many_stalled_requests() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        let mut n = 0u32;
-        while let Ok((mut s, _)) = listener.accept().await {
-            read_head(&mut s).await;
-            if n % 2 == 1 {
-                let _ = s
-                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
-                    .await;
-            }
-            n += 1;
-            held.push(s); // never finish
-        }
-    });
+    // every other connection stalls in the middle of the body, the others before the head
+    let addr = raw_server(true, |n| if n % 2 == 1 { PARTIAL_BODY } else { b"" }).await;
     let timeout = Duration::from_millis(1500);
     let t = transport_with_timeout(addr, timeout);
     let start = Instant::now();
@@ -273,7 +273,7 @@ async fn long_timeouts_fire_on_time_for_many_stalled_requests() {
     for i in 0..20 {
         let t = t.clone();
         tasks.push(tokio::spawn(async move {
-            // bounded independently (tokio's timer), so a broken watchdog fails, not hangs
+            // bounded independently, so a broken request timeout fails the test, not hangs it
             let r = tokio::time::timeout(
                 timeout + Duration::from_secs(3),
                 t.send(HttpRequest::post(format!("/stall/{i}"), "{}")),
@@ -311,20 +311,21 @@ async fn long_timeouts_fire_on_time_for_many_stalled_requests() {
     assert!(start.elapsed() < timeout + Duration::from_secs(1));
 }
 
+/// A timeout too far away for the clock to represent means no deadline, not a panic.
+#[tokio::test]
+async fn an_unrepresentable_timeout_is_no_deadline() {
+    let srv = echo_server().await;
+    let t = transport(srv.addr);
+    let resp = t
+        .send(HttpRequest::post("/far", "{}").with_timeout(Duration::MAX))
+        .await
+        .unwrap();
+    assert_eq!(resp.status, 200);
+}
+
 #[tokio::test]
 async fn body_stalling_mid_way_is_covered_by_the_request_timeout() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((mut s, _)) = listener.accept().await {
-            read_head(&mut s).await;
-            let _ = s
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
-                .await;
-            held.push(s); // never finish the body
-        }
-    });
+    let addr = raw_server(true, |_| PARTIAL_BODY).await; // never finishes the body
     let t = transport_with_timeout(addr, Duration::from_millis(300));
     let start = Instant::now();
     let err = t.send(HttpRequest::post("/slow", "{}")).await.unwrap_err();
@@ -434,14 +435,7 @@ async fn server_closing_mid_body_gives_connection_closed() {
 
 #[tokio::test]
 async fn server_closing_before_response_gives_connection_closed() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = listener.accept().await {
-            read_head(&mut s).await;
-            drop(s);
-        }
-    });
+    let addr = raw_server(false, |_| b"").await;
     let t = transport(addr);
     let err = t.send(HttpRequest::post("/close", "{}")).await.unwrap_err();
     assert!(
@@ -527,18 +521,11 @@ async fn oversized_streamed_body_stops_early_with_body_too_large() {
 
 #[tokio::test]
 async fn declared_content_length_over_limit_fails_before_reading() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((mut s, _)) = listener.accept().await {
-            read_head(&mut s).await;
-            let _ = s
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 67108864\r\n\r\n")
-                .await;
-            held.push(s); // body never comes; the client must not wait for it
-        }
-    });
+    // the body never comes; the client must not wait for it
+    let addr = raw_server(true, |_| {
+        b"HTTP/1.1 200 OK\r\nContent-Length: 67108864\r\n\r\n"
+    })
+    .await;
     let t = HttpTransport::builder()
         .base_url(&format!("http://{addr}"))
         .max_body_bytes(MIB)

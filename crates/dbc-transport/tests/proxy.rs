@@ -5,7 +5,6 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -17,29 +16,11 @@ use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
 use hyper::Response;
 use hyper_util::rt::TokioIo;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
 /// An origin server: echoes the body, reports the request target it saw.
 async fn origin(tls: Option<&Leaf>) -> SocketAddr {
-    let acceptor = tls.map(|leaf| {
-        let chain: Vec<CertificateDer<'static>> =
-            CertificateDer::pem_slice_iter(leaf.cert_pem.as_bytes())
-                .collect::<Result<_, _>>()
-                .unwrap();
-        let key = PrivateKeyDer::from_pem_slice(leaf.key_pem.as_bytes()).unwrap();
-        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .unwrap();
-        tokio_rustls::TlsAcceptor::from(Arc::new(config))
-    });
+    let acceptor = tls.map(Leaf::acceptor);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -73,78 +54,12 @@ async fn origin(tls: Option<&Leaf>) -> SocketAddr {
     addr
 }
 
-/// What the proxy saw: first request line and `Proxy-Authorization` of each connection.
-#[derive(Default)]
-struct ProxyLog {
-    lines: Mutex<Vec<(String, Option<String>)>>,
-}
-
-/// A forward proxy that sends every request (whatever host it names) to `upstream`. With
-/// `auth`, anything without exactly that `Proxy-Authorization` gets 407.
-async fn proxy(upstream: SocketAddr, auth: Option<&'static str>) -> (SocketAddr, Arc<ProxyLog>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let log = Arc::new(ProxyLog::default());
-    let l = log.clone();
-    tokio::spawn(async move {
-        while let Ok((mut client, _)) = listener.accept().await {
-            let l = l.clone();
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut b = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    if client.read(&mut b).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    head.push(b[0]);
-                }
-                let text = String::from_utf8_lossy(&head).to_string();
-                let line = text.lines().next().unwrap_or_default().to_owned();
-                let got_auth = text
-                    .lines()
-                    .find_map(|h| h.strip_prefix("Proxy-Authorization: "))
-                    .or_else(|| {
-                        text.lines()
-                            .find_map(|h| h.strip_prefix("proxy-authorization: "))
-                    })
-                    .map(str::to_owned);
-                l.lines
-                    .lock()
-                    .unwrap()
-                    .push((line.clone(), got_auth.clone()));
-                if auth.is_some() && got_auth.as_deref() != auth {
-                    let _ = client
-                        .write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"t\"\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
-                        .await;
-                    // drain what the client still sends, so closing does not reset
-                    let _ = client.shutdown().await;
-                    let mut sink = [0u8; 1024];
-                    while let Ok(Ok(n)) =
-                        tokio::time::timeout(Duration::from_millis(500), client.read(&mut sink))
-                            .await
-                    {
-                        if n == 0 {
-                            break;
-                        }
-                    }
-                    return;
-                }
-                let Ok(mut up) = TcpStream::connect(upstream).await else {
-                    return;
-                };
-                if line.starts_with("CONNECT ") {
-                    let _ = client
-                        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                        .await;
-                } else {
-                    // absolute form is fine for an HTTP/1.1 origin server
-                    let _ = up.write_all(&head).await;
-                }
-                let _ = tokio::io::copy_bidirectional(&mut client, &mut up).await;
-            });
-        }
-    });
-    (addr, log)
+/// The shared test proxy, recording each connection's request line and `Proxy-Authorization`.
+async fn proxy(
+    upstream: SocketAddr,
+    auth: Option<&'static str>,
+) -> (SocketAddr, dbc_testkit::proxy::Connections) {
+    dbc_testkit::proxy::start_recording(upstream, auth).await
 }
 
 fn via(url: &str, proxy: Proxy) -> HttpTransport {
@@ -173,13 +88,20 @@ async fn http_targets_go_through_the_proxy_in_absolute_form_with_credentials() {
         assert_eq!(resp.headers["x-target"], format!("{url}/api/v1/x?y=1"));
         assert_eq!(resp.headers["x-saw-proxy-auth"], "true");
     }
-    let lines = log.lines.lock().unwrap().clone();
+    let lines = log.lock().unwrap().clone();
     assert_eq!(
         lines.len(),
         1,
         "one pooled connection to the proxy: {lines:?}"
     );
-    assert_eq!(lines[0].0, format!("POST {url}/api/v1/x?y=1 HTTP/1.1"));
+    assert_eq!(
+        lines[0].request_line,
+        format!("POST {url}/api/v1/x?y=1 HTTP/1.1")
+    );
+    assert_eq!(
+        lines[0].proxy_authorization.as_deref(),
+        Some("Basic Ym9iOnMzY3JldA==")
+    );
     assert!(!format!("{t:?}").contains("s3cret"), "{t:?}");
 }
 
@@ -208,13 +130,16 @@ async fn https_targets_go_through_a_connect_tunnel() {
             "credentials stay with the proxy"
         );
     }
-    let lines = log.lines.lock().unwrap().clone();
+    let lines = log.lock().unwrap().clone();
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(
-        lines[0].0,
+        lines[0].request_line,
         format!("CONNECT localhost:{} HTTP/1.1", up.port())
     );
-    assert_eq!(lines[0].1.as_deref(), Some("Basic Ym9iOnMzY3JldA=="));
+    assert_eq!(
+        lines[0].proxy_authorization.as_deref(),
+        Some("Basic Ym9iOnMzY3JldA==")
+    );
 }
 
 #[tokio::test]
@@ -308,7 +233,7 @@ async fn proxies_from_the_environment() {
     let resp = t.send(HttpRequest::post("/a", "{}")).await.unwrap();
     assert_eq!(resp.headers["x-target"], "http://node.example:5002/a");
     assert_eq!(
-        log.lines.lock().unwrap().last().unwrap().0,
+        log.lock().unwrap().last().unwrap().request_line,
         "POST http://node.example:5002/a HTTP/1.1"
     );
     // loopback targets bypass a proxy from the environment
@@ -316,12 +241,12 @@ async fn proxies_from_the_environment() {
         format!("http://127.0.0.1:{}", up.port()),
         format!("http://localhost:{}", up.port()),
     ] {
-        let before = log.lines.lock().unwrap().len();
+        let before = log.lock().unwrap().len();
         let t = via(&url, Proxy::from_env());
         assert!(shown(&t).contains("proxy: None"), "{}", shown(&t));
         t.send(HttpRequest::post("/b", "{}")).await.unwrap();
         assert_eq!(
-            log.lines.lock().unwrap().len(),
+            log.lock().unwrap().len(),
             before,
             "{url} went through the proxy"
         );

@@ -252,92 +252,25 @@ impl<A: Serialize> Serialize for Envelope<A> {
 }
 
 impl<A: Serialize> Envelope<A> {
-    /// The wire JSON of this envelope: byte for byte what `serde_json::to_vec(self)` writes,
-    /// but the fixed members are written directly and the identifier strings are copied
-    /// without an escape scan when they need no escaping (they almost never do: ids are hex,
-    /// base58 or decimal). `additional` and a multisig bundle still go through serde.
+    /// The wire JSON of this envelope: `serde_json::to_vec(self)`.
     ///
     /// ```
     /// use dbc_types::{Credential, Envelope, NodeId};
     /// let node: NodeId = "ab".repeat(32).parse()?;
-    /// let env = Envelope { peer: Some(node), additional: serde_json::json!({"x": "a \"quoted\" word"}),
+    /// let env = Envelope { peer: Some(node), additional: serde_json::json!({"x": 1}),
     ///                      credential: Credential::None, rent_order: None };
-    /// assert_eq!(env.to_json_vec()?, serde_json::to_vec(&env)?);
+    /// let wire = format!(r#"{{"peer_nodes_list":["{}"],"additional":{{"x":1}}}}"#, "ab".repeat(32));
+    /// assert_eq!(env.to_json_vec()?, wire.into_bytes());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// When `additional` cannot be serialised (a map with non-string keys, a failing custom
+    /// `Serialize`).
     pub fn to_json_vec(&self) -> Result<Vec<u8>, serde_json::Error> {
-        let mut out = Vec::with_capacity(512);
-        out.extend_from_slice(b"{\"peer_nodes_list\":[");
-        if let Some(p) = &self.peer {
-            json_safe(&mut out, p.as_ref());
-        }
-        out.extend_from_slice(b"],\"additional\":");
-        serde_json::to_writer(&mut out, &self.additional)?;
-        match &self.credential {
-            Credential::None => {}
-            Credential::Wallet(w) => {
-                out.extend_from_slice(b",\"wallet\":");
-                json_safe(&mut out, w.wallet.as_ref());
-                out.extend_from_slice(b",\"nonce\":");
-                json_str(&mut out, w.nonce.as_ref())?;
-                out.extend_from_slice(b",\"sign\":");
-                json_safe(&mut out, w.sign.as_ref());
-            }
-            Credential::Multisig(b) => {
-                out.extend_from_slice(b",\"multisig_accounts\":");
-                serde_json::to_writer(&mut out, b)?;
-            }
-            Credential::Session {
-                session_id,
-                session_id_sign,
-            } => {
-                out.extend_from_slice(b",\"session_id\":");
-                json_str(&mut out, session_id.as_ref())?;
-                out.extend_from_slice(b",\"session_id_sign\":");
-                json_safe(&mut out, session_id_sign.expose_secret());
-            }
-        }
-        if let Some(r) = &self.rent_order {
-            out.extend_from_slice(b",\"rent_order\":");
-            serde_json::to_writer(&mut out, r)?;
-        }
-        out.push(b'}');
-        Ok(out)
+        serde_json::to_vec(self)
     }
-}
-
-/// Writes a string whose type admits only hex digits or ASCII letters and digits (`NodeId`,
-/// `Wallet`, `SignatureHex`, `SessionIdSign`): nothing in it can need escaping, so it is
-/// copied without a scan (a unit test holds each of those types to that).
-fn json_safe(out: &mut Vec<u8>, s: &str) {
-    debug_assert!(!needs_escape(s), "not JSON-safe: {s:?}");
-    out.reserve(s.len() + 2);
-    out.push(b'"');
-    out.extend_from_slice(s.as_bytes());
-    out.push(b'"');
-}
-
-/// Whether serde_json would escape anything in `s` (`"`, `\\` or a control character).
-fn needs_escape(s: &str) -> bool {
-    // branch-free with no early exit, so the compiler can vectorise the scan
-    let mut flags = 0u8;
-    for &b in s.as_bytes() {
-        flags |= u8::from(b < 0x20) | u8::from(b == b'"') | u8::from(b == b'\\');
-    }
-    flags != 0
-}
-
-/// Writes `s` as a JSON string: copied as is when it has nothing to escape (no `"`, `\\` or
-/// control character), else through serde_json's escaper.
-fn json_str(out: &mut Vec<u8>, s: &str) -> Result<(), serde_json::Error> {
-    if needs_escape(s) {
-        return serde_json::to_writer(out, s);
-    }
-    out.reserve(s.len() + 2);
-    out.push(b'"');
-    out.extend_from_slice(s.as_bytes());
-    out.push(b'"');
-    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -386,60 +319,5 @@ impl<'de, A: DeserializeOwned> Deserialize<'de> for Envelope<A> {
             credential,
             rent_order: raw.rent_order,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::json_str;
-    use proptest::prelude::*;
-    use proptest::prop_assert;
-
-    fn check(s: &str) {
-        let mut fast = Vec::new();
-        json_str(&mut fast, s).unwrap();
-        assert_eq!(fast, serde_json::to_vec(s).unwrap(), "{s:?}");
-    }
-
-    #[test]
-    fn strings_that_need_escaping_match_serde() {
-        for s in [
-            "",
-            "plain",
-            "a\"b",
-            "back\\slash",
-            "tab\tnew\nline",
-            "\u{0}\u{1f}",
-            "\u{7f}",
-            "ünïcödé ✓",
-            "\"",
-            "\\",
-            "end\u{1}",
-        ] {
-            check(s);
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn any_string_matches_serde(s in any::<String>()) {
-            check(&s);
-        }
-
-        /// The types written by `json_safe` reject every character that JSON would escape.
-        #[test]
-        fn safe_id_types_never_hold_escapable_text(s in any::<String>(), bad in prop::sample::select(vec!['"', '\\', '\n', '\u{0}', '\u{1f}'])) {
-            for text in [format!("{s}{bad}"), format!("{bad}{s}"), format!("{}{bad}", "a".repeat(63)), format!("{}{bad}", "a".repeat(127))] {
-                prop_assert!(text.parse::<crate::NodeId>().is_err());
-                prop_assert!(text.parse::<crate::Wallet>().is_err());
-                prop_assert!(text.parse::<crate::SignatureHex>().is_err());
-                prop_assert!(super::SessionIdSign::new(&text).is_err());
-            }
-            for ok in [s.parse::<crate::NodeId>().ok().map(|v| v.as_str().to_owned()),
-                       s.parse::<crate::Wallet>().ok().map(|v| v.as_str().to_owned()),
-                       s.parse::<crate::SignatureHex>().ok().map(|v| v.as_str().to_owned())].into_iter().flatten() {
-                prop_assert!(!super::needs_escape(&ok));
-            }
-        }
     }
 }
