@@ -6,6 +6,8 @@ use crate::plaintext::{self, PlaintextExposure};
 use dbc_sign::Signer;
 use dbc_transport::{BoxTransport, HttpRequest, HttpTransport, Proxy, Transport, TransportError};
 use dbc_types::endpoint::{build_request, Auth, EndpointInfo, WireRequest};
+use dbc_types::models::CreateVm;
+use dbc_types::registry::TaskCreate;
 use dbc_types::{decode, Credential, Endpoint, Envelope, NodeId, RentOrder, ReplyError};
 use rand::Rng;
 use std::path::PathBuf;
@@ -370,18 +372,39 @@ impl Client {
             credential: Credential::None,
             rent_order: self.inner.rent_order.clone(),
         };
-        self.send_loop(
-            d.info,
-            CredSource::Creds(&self.creds),
-            None,
-            |cred| {
-                env.credential = cred.clone();
-                d.build_json(path_params, additional.clone(), &env)
-                    .map_err(|e| Error::raw_request(d.info.name, e))
-            },
-            |status, body| d.decode_json(status, body),
-        )
-        .await
+        let started_at = std::time::SystemTime::now();
+        let result = self
+            .send_loop(
+                d.info,
+                CredSource::Creds(&self.creds),
+                None,
+                |cred| {
+                    env.credential = cred.clone();
+                    d.build_json(path_params, additional.clone(), &env)
+                        .map_err(|e| Error::raw_request(d.info.name, e))
+                },
+                |status, body| d.decode_json(status, body),
+            )
+            .await;
+        // A create whose outcome is unknown is reported as such, like `Tasks::create`, so
+        // that it is reconciled rather than sent again.
+        match (result, node) {
+            (Err(e), Some(node))
+                if d.info.name == <TaskCreate as Endpoint>::INFO.name
+                    && crate::tasks::outcome_unknown(&e) =>
+            {
+                match serde_json::from_value::<CreateVm>(additional) {
+                    Ok(spec) => Err(Error::CreateOutcomeUnknown {
+                        node: node.clone(),
+                        spec: Box::new(spec),
+                        started_at,
+                        cause: Box::new(e),
+                    }),
+                    Err(_) => Err(e),
+                }
+            }
+            (r, _) => r,
+        }
     }
 
     /// The one request loop of every call: sign (fresh nonce per attempt), build, send,

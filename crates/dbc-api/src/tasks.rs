@@ -20,7 +20,7 @@ pub struct Created {
 }
 
 /// True when a failed create may nevertheless have created the VM.
-fn outcome_unknown(e: &Error) -> bool {
+pub(crate) fn outcome_unknown(e: &Error) -> bool {
     match e {
         // A reply too large to read still means the node received the request and answered.
         Error::Transport { source, .. } => {
