@@ -13,7 +13,7 @@ pub mod tasks;
 
 pub use client::{CallOptions, Client, ClientBuilder, RetryPolicy};
 pub use credentials::Credentials;
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, Resource};
 pub use fanout::FanOut;
 pub use plaintext::PlaintextExposure;
 pub use resources::{

@@ -142,9 +142,11 @@ async fn unknown_nodes_fail_alone_and_mutations_are_refused() {
         .for_nodes(ids, 16)
         .call::<TaskDelete>(&"abcdefghijklmnopqrst".parse().unwrap(), Empty {})
         .await;
-    assert!(res
-        .iter()
-        .all(|(_, r)| matches!(r, Err(Error::Config(m)) if m.contains("read-only"))));
+    assert!(res.iter().all(|(_, r)| matches!(
+        r,
+        Err(e @ Error::MutatingFanOut { endpoint: "tasks.delete" })
+            if e.hint().is_some_and(|h| h.contains("read-only"))
+    )));
     assert_eq!(sim.stats().requests, before, "nothing may be sent");
     sim.shutdown().await;
 }

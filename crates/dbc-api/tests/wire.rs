@@ -267,7 +267,13 @@ async fn create_timeout_is_outcome_unknown_and_not_retried() {
         Error::CreateOutcomeUnknown { spec, .. } => assert_eq!(spec.vnc_port, 5904),
         other => panic!("expected CreateOutcomeUnknown, got {other:?}"),
     }
-    assert!(err.to_string().contains("reconcile"), "{err}");
+    // The advice moved from the Display to the hint (RFC-0022).
+    assert!(
+        err.hint().is_some_and(|h| h.contains("reconcile")),
+        "{:?}",
+        err.hint()
+    );
+    assert!(!err.to_string().contains("hint"), "{err}");
     assert_eq!(mock.requests().len(), 1, "create is never retried");
 }
 
@@ -337,12 +343,16 @@ async fn validation_errors_send_nothing() {
     bad.vnc_port = 5899;
     let err = client.node(&node()).tasks().create(bad).await.unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    // The rule is the cause's message (RFC-0022: not repeated in the top-level Display).
+    let cause = std::error::Error::source(&err).map(ToString::to_string);
     assert!(
-        err.to_string()
-            .contains("vnc_port is invalid (usage: [5900, 65535])"),
-        "{err}"
+        cause
+            .as_deref()
+            .is_some_and(|c| c.contains("vnc_port is invalid (usage: [5900, 65535])")),
+        "{cause:?}"
     );
-    assert_eq!(err.exit_code(), 2);
+    // Not a transport failure (the CLI maps validation to exit code 2: dbc-cli/src/error.rs).
+    assert!(!err.is_transport());
     let no_creds = client.with_credentials(Credentials::None);
     let err = no_creds.node(&node()).tasks().list().await.unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err:?}");
@@ -403,7 +413,7 @@ async fn api_errors_are_classified_with_hints() {
             200,
             r#"{"errcode":1, "message":"allocate mem failed"}"#,
             ErrorKind::ResourceExhausted {
-                resource: "mem".into(),
+                resource: dbc_api::Resource::Memory,
             },
         ),
         (
