@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use dbc_api::{Client, Credentials, Error, ErrorKind};
-use dbc_sign::Keypair;
 use dbc_sim::config::{MachineState, NodeConfig, NodeFaultConfig, Renter, SimConfig};
 use dbc_sim::Simulator;
 use dbc_types::models::Empty;
@@ -13,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+use dbc_testkit::keys::{keypair, ALICE, ALICE_SURI};
 
 fn world(nodes: usize, hang: Option<usize>) -> SimConfig {
     SimConfig {
@@ -44,7 +43,7 @@ fn client(url: &str, timeout: Duration) -> Client {
     Client::builder()
         .url(url)
         .request_timeout(timeout)
-        .credentials(Credentials::signer(Keypair::from_suri("//Alice").unwrap()))
+        .credentials(Credentials::signer(keypair(ALICE_SURI)))
         .build()
         .unwrap()
 }

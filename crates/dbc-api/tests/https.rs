@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 fn alice() -> Keypair {
     static K: std::sync::OnceLock<Keypair> = std::sync::OnceLock::new();
-    K.get_or_init(|| Keypair::from_suri("//Alice").unwrap())
+    K.get_or_init(|| dbc_testkit::keys::keypair(dbc_testkit::keys::ALICE_SURI))
         .clone()
 }
 
