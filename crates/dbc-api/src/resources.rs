@@ -182,10 +182,8 @@ impl ClientBareMetal {
     }
     /// Remove servers (manager key).
     pub async fn delete(&self, ids: Vec<String>) -> Result<String, Error> {
-        let req = DeleteBareMetal {
-            bare_metal_node_ids: ids,
-        };
-        self.ep::<r::BareMetalDelete>(&NoParams, req).await
+        self.ep::<r::BareMetalDelete>(&NoParams, DeleteBareMetal::new(ids))
+            .await
     }
     /// Modify a server (manager key).
     pub async fn modify(&self, node_id: &str, req: ModifyBareMetal) -> Result<String, Error> {
@@ -194,14 +192,13 @@ impl ClientBareMetal {
 }
 
 fn image_file(f: &str) -> ImageFile {
-    ImageFile {
-        image_filename: f.to_owned(),
-    }
+    ImageFile::new(f)
 }
 
 fn image_list(image_server: Option<&str>) -> ImageListRequest {
-    ImageListRequest {
-        image_server: image_server.map(str::to_owned),
+    match image_server {
+        Some(s) => ImageListRequest::new().image_server(s),
+        None => ImageListRequest::new(),
     }
 }
 
@@ -225,14 +222,12 @@ impl NodeClient {
     }
     /// Machine info (no credentials needed).
     pub async fn info(&self) -> Result<NodeInfo, Error> {
-        self.ep::<r::NodeInfoGet>(&NoParams, NodeInfoRequest::default())
+        self.ep::<r::NodeInfoGet>(&NoParams, NodeInfoRequest::new())
             .await
     }
     /// Machine info including the images of an image server.
     pub async fn info_with_image_server(&self, image_server: &str) -> Result<NodeInfo, Error> {
-        let req = NodeInfoRequest {
-            image_server: Some(image_server.to_owned()),
-        };
+        let req = NodeInfoRequest::new().image_server(image_server);
         self.ep::<r::NodeInfoGet>(&NoParams, req).await
     }
     /// The renter's session id (needs wallet or multisig credentials).
@@ -406,7 +401,7 @@ impl Monitor {
     }
     /// Replace them (`[]` clears).
     pub async fn set(&self, servers: Vec<String>) -> Result<String, Error> {
-        self.ep::<r::MonitorSet>(&NoParams, SetMonitor { servers })
+        self.ep::<r::MonitorSet>(&NoParams, SetMonitor::new(servers))
             .await
     }
 }
@@ -418,12 +413,12 @@ impl NodeBareMetal {
     }
     /// IPMI power control.
     pub async fn power(&self, command: PowerCommand) -> Result<String, Error> {
-        self.ep::<r::BareMetalPowerSet>(&NoParams, BareMetalPower { command })
+        self.ep::<r::BareMetalPowerSet>(&NoParams, BareMetalPower::new(command))
             .await
     }
     /// IPMI boot device (the real manager always answers an error: a known defect).
     pub async fn bootdev(&self, device: BootDevice) -> Result<String, Error> {
-        self.ep::<r::BareMetalBootDevSet>(&NoParams, BareMetalBootDev { device })
+        self.ep::<r::BareMetalBootDevSet>(&NoParams, BareMetalBootDev::new(device))
             .await
     }
 }

@@ -53,10 +53,7 @@ impl Task {
     }
     /// Restart; `force` destroys and starts again.
     pub async fn restart(&self, force: bool) -> Result<String, Error> {
-        let p = RestartParams {
-            task_id: self.id.clone(),
-            force: Some(force),
-        };
+        let p = RestartParams::new(self.id.clone(), Some(force));
         self.ep::<r::TaskRestart>(&p, Empty {}).await
     }
     /// Hard reset of a running VM.
@@ -72,10 +69,7 @@ impl Task {
         if let Some(q) = &query {
             q.validate()?;
         }
-        let p = LogsParams {
-            task_id: self.id.clone(),
-            query,
-        };
+        let p = LogsParams::new(self.id.clone(), query);
         self.ep::<r::TaskLogs>(&p, Empty {}).await
     }
     /// Modify (non-transactional; omitting `new_public_ip` clears an existing public IP).
@@ -88,10 +82,7 @@ impl Task {
         username: &str,
         password: dbc_types::SecretString,
     ) -> Result<String, Error> {
-        let req = SetPassword {
-            username: username.to_owned(),
-            password,
-        };
+        let req = SetPassword::new(username, password);
         self.ep::<r::TaskPasswd>(&self.id, req).await
     }
     /// Disks of this VM.
@@ -117,10 +108,7 @@ impl Disks {
     }
     /// Grow `disk` by `size_gib`.
     pub async fn resize(&self, disk: &str, size_gib: u32) -> Result<String, Error> {
-        let req = ResizeDisk {
-            disk: disk.to_owned(),
-            size: size_gib,
-        };
+        let req = ResizeDisk::new(disk, size_gib);
         self.t.ep::<r::DiskResize>(&self.t.id, req).await
     }
     /// Add a data disk.
@@ -129,9 +117,7 @@ impl Disks {
     }
     /// Delete a data disk.
     pub async fn delete(&self, disk: &str) -> Result<String, Error> {
-        let req = DeleteDisk {
-            disk: disk.to_owned(),
-        };
+        let req = DeleteDisk::new(disk);
         self.t.ep::<r::DiskDelete>(&self.t.id, req).await
     }
 }
@@ -144,10 +130,7 @@ pub struct Snapshots {
 
 impl Snapshots {
     fn p(&self, name: &str) -> SnapshotParams {
-        SnapshotParams {
-            task_id: self.t.id.clone(),
-            snapshot_name: name.to_owned(),
-        }
+        SnapshotParams::new(self.t.id.clone(), name)
     }
     /// List.
     pub async fn list(&self) -> Result<Vec<Snapshot>, Error> {

@@ -11,6 +11,7 @@ use std::fmt::Debug;
 
 /// HTTP method an endpoint accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HttpMethod {
     /// `POST` only (every endpoint but the version, stat and config).
     Post,
@@ -23,10 +24,18 @@ impl HttpMethod {
     pub fn wire(self) -> &'static str {
         "POST"
     }
+    /// The label used in generated docs and listings: `POST` or `any (POST)`.
+    pub fn label(self) -> &'static str {
+        match self {
+            HttpMethod::Post => "POST",
+            HttpMethod::Any => "any (POST)",
+        }
+    }
 }
 
 /// Authorization the GPU node (or client node) applies, spec §0 / §5.7.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Auth {
     /// No credentials needed.
     None,
@@ -61,6 +70,7 @@ impl Auth {
 
 /// The client node's syntactic credential pre-check (spec §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PreCheck {
     /// No pre-check.
     None,
@@ -72,6 +82,18 @@ pub enum PreCheck {
     C,
 }
 
+impl PreCheck {
+    /// The label used in generated docs and listings: `–`, ``A (`message`)``, `B` or `C`.
+    pub fn label(self) -> String {
+        match self {
+            PreCheck::None => "–".to_owned(),
+            PreCheck::A(msg) => format!("A (`{msg}`)"),
+            PreCheck::B => "B".to_owned(),
+            PreCheck::C => "C".to_owned(),
+        }
+    }
+}
+
 /// Message of pre-check A on most endpoints.
 pub const PRECHECK_A_DEFAULT: &str = "wallet_sign and multisig_wallets all invalid";
 /// Message of pre-check A on create, image and disk endpoints.
@@ -79,6 +101,7 @@ pub const PRECHECK_A_CREATE: &str = "session_id and wallet all invalid";
 
 /// Whether `peer_nodes_list[0]` is needed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Target {
     /// A GPU node id is required (`peer_nodeid is empty` otherwise).
     Required,
@@ -86,6 +109,17 @@ pub enum Target {
     Optional,
     /// Not used (the body is not read or the reply is local).
     Unused,
+}
+
+impl Target {
+    /// The label used in generated docs and listings: `required`, `optional` or `unused`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Target::Required => "required",
+            Target::Optional => "optional",
+            Target::Unused => "unused",
+        }
+    }
 }
 
 /// The static description of an endpoint: everything codegen, docs and tests need.
