@@ -274,6 +274,11 @@ impl Client {
     }
 
     /// Calls any endpoint with the client's credentials.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn call<E: Endpoint>(
         &self,
         node: Option<&NodeId>,
@@ -292,6 +297,11 @@ impl Client {
     }
 
     /// Calls any endpoint with per-call overrides.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn call_with<E: Endpoint>(
         &self,
         opts: &CallOptions,

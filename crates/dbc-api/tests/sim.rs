@@ -493,12 +493,7 @@ async fn nodes_peers_version_rent_orders_free_memory_stat_config() {
         .unwrap_err();
     assert_eq!(kind(&e), ErrorKind::MachineNotRented);
     // Stat and config are disabled in this node version.
-    for r in [
-        c.call::<dbc_types::registry::Stat>(None, &dbc_types::endpoint::NoParams, Empty {})
-            .await,
-        c.call::<dbc_types::registry::Config>(None, &dbc_types::endpoint::NoParams, Empty {})
-            .await,
-    ] {
+    for r in [c.stat().await, c.client_config().await] {
         match r.unwrap_err() {
             Error::Api {
                 http_status: 500,

@@ -162,6 +162,9 @@ pub trait PathParams: Debug + Clone + Send + Sync + 'static {
         Vec::new()
     }
     /// Checks the parameters' own rules (e.g. `line_num` in 1–100); called by [`build_request`].
+    ///
+    /// # Errors
+    /// A [`ValidationError`] naming the parameter that breaks a rule.
     fn validate_params(&self) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -317,6 +320,10 @@ pub fn render_path(
 
 /// Checks the envelope the way the client node would (spec §4, §5.1) plus the endpoint's
 /// own parameter rules.
+///
+/// # Errors
+/// A [`ValidationError`]: a missing target node, a credential the endpoint does not
+/// accept, or an `additional` member that breaks a rule.
 pub fn validate_envelope<E: Endpoint>(env: &Envelope<E::Request>) -> Result<(), ValidationError> {
     let info = E::INFO;
     if info.target == Target::Required && env.peer.is_none() {
@@ -377,6 +384,10 @@ pub fn validate_envelope<E: Endpoint>(env: &Envelope<E::Request>) -> Result<(), 
 }
 
 /// Builds the wire request for endpoint `E`: validates, renders the path and serialises the body.
+///
+/// # Errors
+/// A [`ValidationError`] from [`validate_envelope`], the parameters or the path, or
+/// when the body cannot be serialised.
 pub fn build_request<E: Endpoint>(
     params: &E::Params,
     env: &Envelope<E::Request>,
@@ -397,6 +408,10 @@ pub fn build_request<E: Endpoint>(
 }
 
 /// Decodes a reply for endpoint `E`.
+///
+/// # Errors
+/// [`ReplyError::Api`] for an error reply, [`ReplyError::Decode`] for a body that is not
+/// `E`'s response.
 pub fn decode<E: Endpoint>(http_status: u16, body: &[u8]) -> Result<E::Response, ReplyError> {
     decode_reply::<E::Response>(http_status, body)
 }

@@ -46,6 +46,9 @@ pub(crate) fn invalid<T>(
 /// Checks applied to a request before it is sent.
 pub trait Validate {
     /// Returns the first rule this value breaks, in the order the node checks them.
+    ///
+    /// # Errors
+    /// The first [`ValidationError`] found.
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
