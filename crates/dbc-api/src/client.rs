@@ -16,6 +16,7 @@ use std::time::Duration;
 
 /// Retry policy for read-only calls (mutating calls are never retried automatically).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt (default 2).
     pub max_retries: u32,
@@ -48,6 +49,7 @@ impl RetryPolicy {
 
 /// Per-call overrides.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct CallOptions {
     /// Use these credentials instead of the client's.
     pub credentials: Option<Credentials>,

@@ -198,6 +198,7 @@ impl PathParams for Segment {
 
 /// A task id and a snapshot name.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SnapshotParams {
     /// The VM.
     pub task_id: TaskId,

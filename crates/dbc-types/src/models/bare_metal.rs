@@ -87,6 +87,7 @@ pub enum BareMetalList {
 
 /// A server to register.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NewBareMetal {
     /// Letters, digits and `-`.
     pub uuid: String,
@@ -111,6 +112,7 @@ pub struct NewBareMetal {
 
 /// `additional` of `/bare_metal/add`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AddBareMetal {
     /// Servers to add.
     pub bare_metal_nodes: Vec<NewBareMetal>,
@@ -173,6 +175,7 @@ pub struct AddedBareMetalEntry {
 
 /// `additional` of `/bare_metal/delete`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DeleteBareMetal {
     /// Node ids to remove.
     pub bare_metal_node_ids: Vec<String>,
@@ -192,6 +195,7 @@ impl Validate for DeleteBareMetal {
 
 /// `additional` of `/bare_metal/modify/<node_id>`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ModifyBareMetal {
     /// New uuid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -250,6 +254,7 @@ pub enum PowerCommand {
 
 /// `additional` of `/bare_metal/power`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct BareMetalPower {
     /// The command.
     pub command: PowerCommand,
@@ -276,6 +281,7 @@ pub enum BootDevice {
 /// `additional` of `/bare_metal/bootdev`. The real manager always answers
 /// `bare metal client not existed` (a defect the simulator reproduces).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct BareMetalBootDev {
     /// The device.
     pub device: BootDevice,

@@ -22,6 +22,7 @@ pub struct DeeplinkInfo {
 
 /// `additional` of `/deeplink/set`: at least one member.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SetDeeplink {
     /// New device id.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -35,6 +35,7 @@ pub struct NodeImageEntry {
 
 /// `additional` of the image list: an image server id (required without a node).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ImageListRequest {
     /// Image server id configured on the client node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,6 +56,7 @@ pub struct ImageServers {
 
 /// `additional` of a download to a GPU node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ImageDownload {
     /// Image server id.
     pub image_server: String,
@@ -91,6 +93,7 @@ fn no_quotes(field: &'static str, v: &str) -> Result<(), ValidationError> {
 
 /// `additional` naming one image file (progress, stop, delete).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ImageFile {
     /// The file name.
     pub image_filename: String,
@@ -107,6 +110,7 @@ impl Validate for ImageFile {
 
 /// `additional` of an upload (from a GPU node, or from the client node without a peer).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ImageUpload {
     /// File to upload (relative names are under `/data/`).
     pub image_filename: String,

@@ -88,6 +88,7 @@ impl NetworkList {
 
 /// `additional` of `/lan/create`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct CreateNetwork {
     /// 6–10 ASCII letters/digits.
     pub network_name: String,

@@ -37,6 +37,7 @@ pub struct NodeList {
 
 /// `additional` of machine info: optional image server whose images to include.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeInfoRequest {
     /// An image server id configured on the client node.
     #[serde(default, skip_serializing_if = "Option::is_none")]

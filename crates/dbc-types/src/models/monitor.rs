@@ -18,6 +18,7 @@ pub struct MonitorServers {
 
 /// `additional` of `/monitor/set` (`[]` clears).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SetMonitor {
     /// `host:port` strings, at most 2.
     pub servers: Vec<String>,

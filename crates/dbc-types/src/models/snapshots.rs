@@ -29,6 +29,7 @@ pub struct Snapshot {
 
 /// `additional` of *create snapshot*.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct CreateSnapshot {
     /// Snapshot name.
     pub snapshot_name: String,

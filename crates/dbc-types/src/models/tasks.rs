@@ -325,6 +325,7 @@ pub enum InterfaceModel {
 
 /// `additional` of *create VM* (spec §7.2.3). Numbers are written as JSON strings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct CreateVm {
     /// Optional custom task id: 20–22 ASCII letters/digits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -510,6 +511,7 @@ impl Validate for CreateVm {
 
 /// Restart parameters: the task and the `force_reboot` query.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RestartParams {
     /// The VM.
     pub task_id: TaskId,
@@ -542,6 +544,7 @@ pub enum LogDirection {
 
 /// Log query: direction and number of lines (1–100).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LogQuery {
     /// Head or tail.
     pub direction: LogDirection,
@@ -560,6 +563,7 @@ impl Default for LogQuery {
 
 /// Logs parameters: the task and an optional query (`None` = the node's default, tail 100).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LogsParams {
     /// The VM.
     pub task_id: TaskId,
@@ -630,6 +634,7 @@ pub struct TaskLogs {
 /// later failure. **Leaving `new_public_ip` out removes an existing public IP**: set it to the
 /// current IP to keep it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ModifyVm {
     /// New public IP (`Some("")` or `None` clears it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -710,6 +715,7 @@ impl Validate for ModifyVm {
 
 /// `additional` of *set login password*.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SetPassword {
     /// Login user.
     #[serde(default, skip_serializing_if = "String::is_empty")]
