@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A bare-metal node announced to a client node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct BareMetalBrief {
     /// Node id.
     pub node_id: String,
@@ -24,6 +25,7 @@ pub struct BareMetalBrief {
 
 /// A bare-metal server as listed by a manager (secrets masked unless the manager key signed).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct BareMetalServer {
     /// Node id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,6 +157,7 @@ impl Validate for AddBareMetal {
 
 /// Reply of `/bare_metal/add`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AddedBareMetal {
     /// New ids.
     #[serde(default)]
@@ -166,6 +169,7 @@ pub struct AddedBareMetal {
 
 /// One added server.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AddedBareMetalEntry {
     /// New node id.
     pub node_id: String,

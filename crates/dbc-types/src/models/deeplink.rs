@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// DeepLink device info of a bare-metal server.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DeeplinkInfo {
     /// Device id.
     #[serde(default)]

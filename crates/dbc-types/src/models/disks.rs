@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A VM disk as listed by `/disk/list`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DiskEntry {
     /// `vda`, `vdb`, …
     pub name: String,

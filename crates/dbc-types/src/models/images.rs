@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// An image with its size (`image_name`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ImageEntry {
     /// File name, e.g. `ubuntu.qcow2`.
     pub image_name: String,
@@ -21,6 +22,7 @@ pub struct ImageEntry {
 /// An image as listed by a GPU node. **Defect reproduced:** the node writes the key
 /// `image_name:` (with a colon).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeImageEntry {
     /// File name.
     #[serde(rename = "image_name:")]
@@ -45,6 +47,7 @@ impl Validate for ImageListRequest {}
 
 /// Reply of `/images/servers`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ImageServers {
     /// Configured server ids.
     #[serde(default)]
@@ -132,6 +135,7 @@ impl Validate for ImageUpload {
 
 /// Transfer progress (download or upload).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TransferProgress {
     /// `downloading`, `uploading` or `done`.
     pub status: String,

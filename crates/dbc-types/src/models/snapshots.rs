@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A snapshot record.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Snapshot {
     /// Name given at creation.
     pub snapshot_name: String,

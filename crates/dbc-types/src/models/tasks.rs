@@ -153,6 +153,7 @@ impl JsonSchema for TaskStatus {
 
 /// One entry of the VM list (and the create reply).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TaskSummary {
     /// The task id.
     pub task_id: TaskId,
@@ -174,6 +175,7 @@ pub type TaskList = Vec<TaskSummary>;
 
 /// A disk of a VM (details).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TaskDisk {
     /// `vda`, `vdb`, …
     pub name: String,
@@ -188,6 +190,7 @@ pub struct TaskDisk {
 
 /// A network interface of a VM (details).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TaskInterface {
     /// libvirt network or bridge name.
     pub name: String,
@@ -203,6 +206,7 @@ pub struct TaskInterface {
 
 /// VM details (spec §7.2.2). `cpu_cores`/`gpu_count` arrive as JSON numbers (strings accepted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TaskDetails {
     /// The task id.
     pub task_id: TaskId,
@@ -619,6 +623,7 @@ impl LogQuery {
 
 /// Logs reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TaskLogs {
     /// The VM.
     pub task_id: TaskId,

@@ -1,5 +1,9 @@
 //! Property tests: every request and response model survives encode → decode unchanged, and
 //! no input (arbitrary JSON or bytes) makes any registry entry panic.
+//!
+//! Compiled into the crate's unit tests (`src/lib.rs` includes this file), because the
+//! models are `#[non_exhaustive]` and only the crate itself can build them with literals.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use dbc_types::models::*;
 use dbc_types::{
@@ -159,29 +163,27 @@ fn create_vm() -> impl Strategy<Value = CreateVm> {
                     network_filters,
                     interface_model_type,
                 ),
-            )| {
-                let mut v = CreateVm::default();
-                v.task_id = task_id;
-                v.image_name = image_name;
-                v.operation_system = operation_system;
-                v.bios_mode = bios_mode;
-                v.ssh_port = ssh_port;
-                v.rdp_port = rdp_port;
-                v.vnc_port = vnc_port;
-                v.gpu_count = gpu_count;
-                v.cpu_cores = cpu_cores;
-                v.mem_size = mem_size;
-                v.disk_size = disk_size;
-                v.desc = desc;
-                v.public_ip = public_ip;
-                v.data_file_name = data_file_name;
-                v.network_name = network_name;
-                v.custom_port = custom_port;
-                v.multicast = multicast;
-                v.network_filters = network_filters;
-                v.interface_model_type = interface_model_type;
-                v.extra = empty_extra();
-                v
+            )| CreateVm {
+                task_id,
+                image_name,
+                operation_system,
+                bios_mode,
+                ssh_port,
+                rdp_port,
+                vnc_port,
+                gpu_count,
+                cpu_cores,
+                mem_size,
+                disk_size,
+                desc,
+                public_ip,
+                data_file_name,
+                network_name,
+                custom_port,
+                multicast,
+                network_filters,
+                interface_model_type,
+                extra: empty_extra(),
             },
         )
 }
@@ -198,19 +200,17 @@ fn modify_vm() -> impl Strategy<Value = ModifyVm> {
         option::of(any::<u32>()),
         option::of(any::<u32>()),
     )
-        .prop_map(|(a, b, c, d, e, f, g, h, i)| {
-            let mut v = ModifyVm::default();
-            v.new_public_ip = a;
-            v.new_ssh_port = b;
-            v.new_rdp_port = c;
-            v.new_custom_port = d;
-            v.new_network_filters = e;
-            v.new_vnc_port = f;
-            v.new_gpu_count = g;
-            v.new_cpu_cores = h;
-            v.new_mem_size = i;
-            v.extra = empty_extra();
-            v
+        .prop_map(|(a, b, c, d, e, f, g, h, i)| ModifyVm {
+            new_public_ip: a,
+            new_ssh_port: b,
+            new_rdp_port: c,
+            new_custom_port: d,
+            new_network_filters: e,
+            new_vnc_port: f,
+            new_gpu_count: g,
+            new_cpu_cores: h,
+            new_mem_size: i,
+            extra: empty_extra(),
         })
 }
 
@@ -227,16 +227,16 @@ fn new_bare_metal() -> impl Strategy<Value = NewBareMetal> {
     )
         .prop_map(
             |(uuid, ip, os, desc, ipmi_hostname, ipmi_username, ipmi_password, ipmi_port)| {
-                let mut v = NewBareMetal::default();
-                v.uuid = uuid;
-                v.ip = ip;
-                v.os = os;
-                v.desc = desc;
-                v.ipmi_hostname = ipmi_hostname;
-                v.ipmi_username = ipmi_username;
-                v.ipmi_password = ipmi_password;
-                v.ipmi_port = ipmi_port;
-                v
+                NewBareMetal {
+                    uuid,
+                    ip,
+                    os,
+                    desc,
+                    ipmi_hostname,
+                    ipmi_username,
+                    ipmi_password,
+                    ipmi_port,
+                }
             },
         )
 }
@@ -254,16 +254,16 @@ fn modify_bare_metal() -> impl Strategy<Value = ModifyBareMetal> {
     )
         .prop_map(
             |(uuid, ip, os, desc, ipmi_hostname, ipmi_username, ipmi_password, ipmi_port)| {
-                let mut v = ModifyBareMetal::default();
-                v.uuid = uuid;
-                v.ip = ip;
-                v.os = os;
-                v.desc = desc;
-                v.ipmi_hostname = ipmi_hostname;
-                v.ipmi_username = ipmi_username;
-                v.ipmi_password = ipmi_password;
-                v.ipmi_port = ipmi_port;
-                v
+                ModifyBareMetal {
+                    uuid,
+                    ip,
+                    os,
+                    desc,
+                    ipmi_hostname,
+                    ipmi_username,
+                    ipmi_password,
+                    ipmi_port,
+                }
             },
         )
 }
@@ -306,45 +306,45 @@ proptest! {
 
     #[test]
     fn req_set_password(username in text(), password in secret()) {
-        roundtrip(&{ let mut v = SetPassword::default(); v.username = username; v.password = password; v })?;
+        roundtrip(&SetPassword { username, password })?;
     }
 
     #[test]
     fn req_images(a in option::of(text()), s in text(), f in text(), d in text()) {
-        roundtrip(&{ let mut v = ImageListRequest::default(); v.image_server = a; v })?;
-        roundtrip(&{ let mut v = ImageDownload::default(); v.image_server = s.clone(); v.image_filename = f.clone(); v.local_dir = d; v })?;
-        roundtrip(&{ let mut v = ImageFile::default(); v.image_filename = f.clone(); v })?;
-        roundtrip(&{ let mut v = ImageUpload::default(); v.image_filename = f; v.image_server = s; v })?;
+        roundtrip(&ImageListRequest { image_server: a })?;
+        roundtrip(&ImageDownload { image_server: s.clone(), image_filename: f.clone(), local_dir: d })?;
+        roundtrip(&ImageFile { image_filename: f.clone() })?;
+        roundtrip(&ImageUpload { image_filename: f, image_server: s })?;
     }
 
     #[test]
     fn req_snapshot_disk_node(n in text(), d in option::of(text()), s in text(), size in any::<u32>(), m in option::of(text()), srv in option::of(text())) {
-        roundtrip(&{ let mut v = CreateSnapshot::default(); v.snapshot_name = n.clone(); v.desc = d; v.image_server = s; v })?;
-        roundtrip(&{ let mut v = ResizeDisk::default(); v.disk = n.clone(); v.size = size; v })?;
-        roundtrip(&{ let mut v = AddDisk::default(); v.size = size; v.mount_dir = m; v })?;
-        roundtrip(&{ let mut v = DeleteDisk::default(); v.disk = n; v })?;
-        roundtrip(&{ let mut v = NodeInfoRequest::default(); v.image_server = srv; v })?;
+        roundtrip(&CreateSnapshot { snapshot_name: n.clone(), desc: d, image_server: s })?;
+        roundtrip(&ResizeDisk { disk: n.clone(), size })?;
+        roundtrip(&AddDisk { size, mount_dir: m })?;
+        roundtrip(&DeleteDisk { disk: n })?;
+        roundtrip(&NodeInfoRequest { image_server: srv })?;
         roundtrip(&Empty {})?;
     }
 
     #[test]
     fn req_monitor_lan(servers in strings(), name in text(), cidr in text()) {
-        roundtrip(&{ let mut v = SetMonitor::default(); v.servers = servers; v })?;
-        roundtrip(&{ let mut v = CreateNetwork::default(); v.network_name = name; v.ip_cidr = cidr; v })?;
+        roundtrip(&SetMonitor { servers })?;
+        roundtrip(&CreateNetwork { network_name: name, ip_cidr: cidr })?;
     }
 
     #[test]
     fn req_bare_metal(nodes in vec(new_bare_metal(), 0..3), ids in strings(), m in modify_bare_metal(), p in power(), b in boot()) {
-        roundtrip(&{ let mut v = AddBareMetal::default(); v.bare_metal_nodes = nodes; v })?;
-        roundtrip(&{ let mut v = DeleteBareMetal::default(); v.bare_metal_node_ids = ids; v })?;
+        roundtrip(&AddBareMetal { bare_metal_nodes: nodes })?;
+        roundtrip(&DeleteBareMetal { bare_metal_node_ids: ids })?;
         roundtrip(&m)?;
-        roundtrip(&{ let mut v = BareMetalPower::default(); v.command = p; v })?;
-        roundtrip(&{ let mut v = BareMetalBootDev::default(); v.device = b; v })?;
+        roundtrip(&BareMetalPower { command: p })?;
+        roundtrip(&BareMetalBootDev { device: b })?;
     }
 
     #[test]
     fn req_deeplink(id in option::of(text()), pw in option::of(secret())) {
-        roundtrip(&{ let mut v = SetDeeplink::default(); v.device_id = id; v.device_password = pw; v })?;
+        roundtrip(&SetDeeplink { device_id: id, device_password: pw })?;
     }
 }
 
