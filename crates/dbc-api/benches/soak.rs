@@ -111,16 +111,11 @@ fn sim_stats(sim: &mut RoleChild) -> serde_json::Value {
 }
 
 fn vm_spec(worker: usize, gpu: bool) -> CreateVm {
-    CreateVm {
-        image_name: "ubuntu.qcow2".into(),
-        ssh_port: Some(20_000 + worker as u16),
-        vnc_port: 30_000 + worker as u16,
-        gpu_count: Some(u32::from(gpu)),
-        cpu_cores: 2,
-        mem_size: 4,
-        disk_size: Some(10),
-        ..Default::default()
-    }
+    CreateVm::new("ubuntu.qcow2", 2, 4)
+        .ssh_port(20_000 + worker as u16)
+        .vnc_port(30_000 + worker as u16)
+        .gpu_count(u32::from(gpu))
+        .disk_size(10)
 }
 
 #[derive(Default)]
@@ -201,7 +196,13 @@ fn main() {
             .credentials(Credentials::signer(alice.clone()))
             .build()
             .unwrap();
-        let (session, _) = base.node(&nodes[0]).open_session(&alice).await.unwrap();
+        let session = base
+            .node(&nodes[0])
+            .open_session()
+            .await
+            .unwrap()
+            .credentials()
+            .clone();
         drop(base);
         let multisig = Credentials::multisig(
             members.clone(),
@@ -234,10 +235,12 @@ fn main() {
             let other = nodes[1].clone();
             set.spawn(async move {
                 let n = client.node(&node);
-                let wait = WaitOptions {
-                    timeout: Duration::from_secs(30),
-                    poll_interval: Duration::from_millis(10),
-                    on_progress: None,
+                let wait = {
+                    let mut v = WaitOptions::default();
+                    v.timeout = Duration::from_secs(30);
+                    v.poll_interval = Duration::from_millis(10);
+                    v.on_progress = None;
+                    v
                 };
                 if w < VM_WORKERS {
                     // VM lifecycle: create, delete, wait until gone (ports reused per worker).

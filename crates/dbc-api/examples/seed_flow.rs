@@ -70,32 +70,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         info.cpu.as_ref().map(|c| c.cores).unwrap_or(0)
     );
 
-    let (creds, session_client) = n.open_session(&renter).await?;
-    if let Credentials::Session { session_id, .. } = &creds {
+    // Signed with the client's own wallet signer; `n` now carries the session.
+    let n = n.open_session().await?;
+    if let Credentials::Session { session_id, .. } = n.credentials() {
         println!("2. session_id: {session_id} (session_id_sign computed locally, not shown)");
     }
-    let n = session_client.node(&node);
 
     let created = n
         .tasks()
-        .create(CreateVm {
-            image_name: "ubuntu.qcow2".into(),
-            ssh_port: Some(5684),
-            vnc_port: 5904,
-            gpu_count: Some(0),
-            cpu_cores: 4,
-            mem_size: 8,
-            disk_size: Some(10),
-            ..Default::default()
-        })
+        .create(
+            CreateVm::new("ubuntu.qcow2", 4, 8)
+                .ssh_port(5684)
+                .vnc_port(5904)
+                .gpu_count(0)
+                .disk_size(10),
+        )
         .await?;
     println!("3. created task {} ({})", created.task_id, created.status);
 
     let task = n.task(&created.task_id);
-    let wait = WaitOptions {
-        poll_interval: poll,
-        ..Default::default()
-    };
+    let wait = WaitOptions::new().poll_interval(poll);
     let details = task.wait_running(wait.clone()).await?;
     println!("4. details: {} — {}", details.status, details.login_line());
 

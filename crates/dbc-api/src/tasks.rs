@@ -20,7 +20,7 @@ pub struct Created {
 }
 
 /// True when a failed create may nevertheless have created the VM.
-fn outcome_unknown(e: &Error) -> bool {
+pub(crate) fn outcome_unknown(e: &Error) -> bool {
     match e {
         // A reply too large to read still means the node received the request and answered.
         Error::Transport { source, .. } => {
@@ -35,12 +35,15 @@ fn outcome_unknown(e: &Error) -> bool {
     }
 }
 
-impl Tasks<'_> {
+impl Tasks {
     /// The caller's VMs on this node.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn list(&self) -> Result<Vec<TaskSummary>, Error> {
-        self.c
-            .call::<r::TasksList>(Some(&self.node), &NoParams, Empty {})
-            .await
+        self.ep::<r::TasksList>(&NoParams, Empty {}).await
     }
 
     /// Creates a VM. The reply arrives at once with status `creating`; poll with
@@ -50,13 +53,13 @@ impl Tasks<'_> {
     /// broken reply) the error is [`Error::CreateOutcomeUnknown`], which carries the spec and
     /// the start time for [`Tasks::reconcile_create`]. Do not simply create again: the first
     /// VM may exist and hold the ports and GPUs.
+    ///
+    /// # Errors
+    /// [`Error::CreateOutcomeUnknown`] when the VM may exist although the call failed;
+    /// otherwise the errors of a call (validation, transport, node errors).
     pub async fn create(&self, spec: CreateVm) -> Result<TaskSummary, Error> {
         let started_at = SystemTime::now();
-        match self
-            .c
-            .call::<r::TaskCreate>(Some(&self.node), &NoParams, spec.clone())
-            .await
-        {
+        match self.ep::<r::TaskCreate>(&NoParams, spec.clone()).await {
             Ok(t) => Ok(t),
             Err(e) if outcome_unknown(&e) => Err(Error::CreateOutcomeUnknown {
                 node: self.node.clone(),
@@ -109,6 +112,9 @@ impl Tasks<'_> {
     /// day before `since`, the node's clock zone being unknown) and the VNC / SSH / RDP ports
     /// from the details. `Ok(None)` means no such VM exists (yet): it is then safe to create
     /// again once the node has had time to act (a real node may still be authorising for ~20 s).
+    ///
+    /// # Errors
+    /// The errors of listing the tasks or reading a candidate's details.
     pub async fn reconcile_create(
         &self,
         spec: &CreateVm,
@@ -132,11 +138,7 @@ impl Tasks<'_> {
                     continue;
                 }
             }
-            let task = Task {
-                c: self.c,
-                node: self.node.clone(),
-                id: t.task_id.clone(),
-            };
+            let task = Task::new(self.c.clone(), self.node.clone(), t.task_id.clone());
             let d = match task.info().await {
                 Ok(d) => d,
                 Err(Error::Api {
@@ -189,6 +191,7 @@ pub type ProgressFn = Arc<dyn Fn(&TaskStatus, Duration) + Send + Sync>;
 
 /// How to wait for a VM status.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Give up after this long (default 60 min: a real creation can take ~50 min).
     pub timeout: Duration,
@@ -226,7 +229,7 @@ enum Step<T> {
     Continue(TaskStatus),
 }
 
-impl Task<'_> {
+impl Task {
     /// The shared poll loop: observe, report progress, stop on `Done`, time out, sleep.
     async fn poll<T>(
         &self,
@@ -262,6 +265,9 @@ impl Task<'_> {
     /// Polls the details until `pred` accepts the status. Stops early with
     /// [`Error::TaskFailed`] on an `… error` status that `pred` does not accept, and with
     /// [`Error::WaitTimeout`] after `opts.timeout`.
+    ///
+    /// # Errors
+    /// [`Error::TaskFailed`], [`Error::WaitTimeout`], or the errors of [`Task::info`].
     pub async fn wait_for<F>(&self, pred: F, opts: WaitOptions) -> Result<TaskDetails, Error>
     where
         F: Fn(&TaskStatus) -> bool,
@@ -283,11 +289,17 @@ impl Task<'_> {
     }
 
     /// Waits until the VM is `running` (stops early on `create error` and the like).
+    ///
+    /// # Errors
+    /// Like [`Task::wait_for`].
     pub async fn wait_running(&self, opts: WaitOptions) -> Result<TaskDetails, Error> {
         self.wait_for(TaskStatus::is_running, opts).await
     }
 
     /// Waits until the VM has disappeared (after `delete`).
+    ///
+    /// # Errors
+    /// [`Error::WaitTimeout`], or the errors of [`Task::info`] other than `TaskNotFound`.
     pub async fn wait_deleted(&self, opts: WaitOptions) -> Result<(), Error> {
         self.poll(&opts, |r| match r {
             Err(Error::Api {

@@ -197,15 +197,16 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
 
     // 3. create the VM with the session credential (seed parameters)
     let client = build(session)?;
-    let spec = CreateVm {
-        image_name: "ubuntu.qcow2".into(),
-        gpu_count: Some(0),
-        cpu_cores: 4,
-        mem_size: 8,
-        disk_size: Some(10),
-        ssh_port: Some(5684),
-        vnc_port: 5904,
-        ..Default::default()
+    let spec = {
+        let mut v = CreateVm::default();
+        v.image_name = "ubuntu.qcow2".into();
+        v.gpu_count = Some(0);
+        v.cpu_cores = 4;
+        v.mem_size = 8;
+        v.disk_size = Some(10);
+        v.ssh_port = Some(5684);
+        v.vnc_port = 5904;
+        v
     };
     let spec_json = to_value(&spec);
     let created: TaskSummary = client.node(&node).tasks().create(spec).await?;

@@ -93,6 +93,9 @@ pub struct SessionIdSign(std::sync::Arc<Zeroizing<String>>);
 
 impl SessionIdSign {
     /// Wraps a signature hex string (128 hex digits, optional `0x`).
+    ///
+    /// # Errors
+    /// A [`ValidationError`] unless `hex` is 128 hex digits (optionally `0x`-prefixed).
     pub fn new(hex: &str) -> Result<Self, ValidationError> {
         let h = hex.strip_prefix("0x").unwrap_or(hex);
         if h.len() != 128 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {

@@ -164,13 +164,11 @@ async fn add(ctx: &Ctx, a: AddArgs) -> CliResult {
             .line(&format!("{} is already in the list", a.server))?;
     } else {
         client
-            .call::<MonitorSet>(
-                Some(&node),
-                &Default::default(),
-                SetMonitor {
-                    servers: servers.clone(),
-                },
-            )
+            .call::<MonitorSet>(Some(&node), &Default::default(), {
+                let mut v = SetMonitor::default();
+                v.servers = servers.clone();
+                v
+            })
             .await?;
     }
     ctx.out.emit(&serde_json::json!({ "servers": servers }))

@@ -17,13 +17,11 @@ pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
         }
         NodeCmd::Info { node, image_server } => {
             let node = ctx.node(node.node.as_deref())?;
-            show::<NodeInfoGet>(
-                ctx,
-                &ctx.client_none()?,
-                Some(&node),
-                Default::default(),
-                NodeInfoRequest { image_server },
-            )
+            show::<NodeInfoGet>(ctx, &ctx.client_none()?, Some(&node), Default::default(), {
+                let mut v = NodeInfoRequest::default();
+                v.image_server = image_server;
+                v
+            })
             .await
         }
         NodeCmd::SessionId(n) => {

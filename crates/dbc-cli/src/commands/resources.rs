@@ -19,8 +19,10 @@ async fn image_file<E: Endpoint<Request = ImageFile, Params = NoParams>>(
     node: Option<&dbc_types::NodeId>,
     file: String,
 ) -> CliResult {
-    let req = ImageFile {
-        image_filename: file,
+    let req = {
+        let mut v = ImageFile::default();
+        v.image_filename = file;
+        v
     };
     show::<E>(ctx, &ctx.client_any()?, node, NoParams, req).await
 }
@@ -35,15 +37,11 @@ pub async fn image(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
             } else {
                 ctx.client_none()?
             };
-            show::<ImagesList>(
-                ctx,
-                &client,
-                node.as_ref(),
-                Default::default(),
-                ImageListRequest {
-                    image_server: server,
-                },
-            )
+            show::<ImagesList>(ctx, &client, node.as_ref(), Default::default(), {
+                let mut v = ImageListRequest::default();
+                v.image_server = server;
+                v
+            })
             .await
         }
         ImageCmd::Servers => {
@@ -57,10 +55,12 @@ pub async fn image(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
             dir,
         } => {
             let node = ctx.node(node.node.as_deref())?;
-            let body = ImageDownload {
-                image_server: server,
-                image_filename: file,
-                local_dir: dir,
+            let body = {
+                let mut v = ImageDownload::default();
+                v.image_server = server;
+                v.image_filename = file;
+                v.local_dir = dir;
+                v
             };
             show::<ImageDownloadStart>(
                 ctx,
@@ -81,9 +81,11 @@ pub async fn image(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
         }
         ImageCmd::Upload { node, server, file } => {
             let node = ctx.opt_node(node.as_deref())?;
-            let body = ImageUpload {
-                image_filename: file,
-                image_server: server,
+            let body = {
+                let mut v = ImageUpload::default();
+                v.image_filename = file;
+                v.image_server = server;
+                v
             };
             show::<ImageUploadStart>(
                 ctx,
@@ -125,10 +127,7 @@ pub async fn snapshot(ctx: &Ctx, cmd: SnapshotCmd) -> CliResult {
         }
         SnapshotCmd::Info { at, name } => {
             let node = ctx.node(at.node.as_deref())?;
-            let p = SnapshotParams {
-                task_id: task_id(&at.task)?,
-                snapshot_name: name,
-            };
+            let p = SnapshotParams::new(task_id(&at.task)?, name);
             show::<SnapshotInfo>(ctx, &ctx.client_any()?, Some(&node), p, Empty {}).await
         }
         SnapshotCmd::Create {
@@ -138,10 +137,12 @@ pub async fn snapshot(ctx: &Ctx, cmd: SnapshotCmd) -> CliResult {
             desc,
         } => {
             let node = ctx.node(at.node.as_deref())?;
-            let body = CreateSnapshot {
-                snapshot_name: name,
-                desc,
-                image_server: server,
+            let body = {
+                let mut v = CreateSnapshot::default();
+                v.snapshot_name = name;
+                v.desc = desc;
+                v.image_server = server;
+                v
             };
             show::<SnapshotCreate>(
                 ctx,
@@ -154,10 +155,7 @@ pub async fn snapshot(ctx: &Ctx, cmd: SnapshotCmd) -> CliResult {
         }
         SnapshotCmd::Delete { at, name } => {
             let node = ctx.node(at.node.as_deref())?;
-            let p = SnapshotParams {
-                task_id: task_id(&at.task)?,
-                snapshot_name: name,
-            };
+            let p = SnapshotParams::new(task_id(&at.task)?, name);
             show::<SnapshotDelete>(ctx, &ctx.client_any()?, Some(&node), p, Empty {}).await
         }
     }
@@ -179,13 +177,12 @@ pub async fn disk(ctx: &Ctx, cmd: DiskCmd) -> CliResult {
         }
         DiskCmd::Resize { at, disk, size } => {
             let node = ctx.node(at.node.as_deref())?;
-            show::<DiskResize>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                task_id(&at.task)?,
-                ResizeDisk { disk, size },
-            )
+            show::<DiskResize>(ctx, &ctx.client_any()?, Some(&node), task_id(&at.task)?, {
+                let mut v = ResizeDisk::default();
+                v.disk = disk;
+                v.size = size;
+                v
+            })
             .await
         }
         DiskCmd::Add {
@@ -194,24 +191,21 @@ pub async fn disk(ctx: &Ctx, cmd: DiskCmd) -> CliResult {
             mount_dir,
         } => {
             let node = ctx.node(at.node.as_deref())?;
-            show::<DiskAdd>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                task_id(&at.task)?,
-                AddDisk { size, mount_dir },
-            )
+            show::<DiskAdd>(ctx, &ctx.client_any()?, Some(&node), task_id(&at.task)?, {
+                let mut v = AddDisk::default();
+                v.size = size;
+                v.mount_dir = mount_dir;
+                v
+            })
             .await
         }
         DiskCmd::Delete { at, disk } => {
             let node = ctx.node(at.node.as_deref())?;
-            show::<DiskDelete>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                task_id(&at.task)?,
-                DeleteDisk { disk },
-            )
+            show::<DiskDelete>(ctx, &ctx.client_any()?, Some(&node), task_id(&at.task)?, {
+                let mut v = DeleteDisk::default();
+                v.disk = disk;
+                v
+            })
             .await
         }
     }
@@ -244,9 +238,11 @@ pub async fn lan(ctx: &Ctx, cmd: LanCmd) -> CliResult {
         }
         LanCmd::Create { node, name, cidr } => {
             let node = ctx.node(node.node.as_deref())?;
-            let body = CreateNetwork {
-                network_name: name,
-                ip_cidr: cidr,
+            let body = {
+                let mut v = CreateNetwork::default();
+                v.network_name = name;
+                v.ip_cidr = cidr;
+                v
             };
             show::<LanCreate>(
                 ctx,
@@ -288,13 +284,11 @@ pub async fn monitor(ctx: &Ctx, cmd: MonitorCmd) -> CliResult {
         }
         MonitorCmd::Set { node, server } => {
             let node = ctx.node(node.node.as_deref())?;
-            show::<MonitorSet>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                SetMonitor { servers: server },
-            )
+            show::<MonitorSet>(ctx, &ctx.client_any()?, Some(&node), Default::default(), {
+                let mut v = SetMonitor::default();
+                v.servers = server;
+                v
+            })
             .await
         }
         MonitorCmd::Bridge(b) => super::monitor::run(ctx, b).await,
@@ -370,17 +364,21 @@ pub async fn bare_metal(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
         } => {
             let node = ctx.opt_node(node.as_deref())?;
             let pw = read_secret_file(&ipmi_password_file, "IPMI password")?;
-            let body = AddBareMetal {
-                bare_metal_nodes: vec![NewBareMetal {
-                    uuid,
-                    ip,
-                    os,
-                    desc,
-                    ipmi_hostname: ipmi_host,
-                    ipmi_username: ipmi_user,
-                    ipmi_password: SecretString::new(pw.as_str()),
-                    ipmi_port,
-                }],
+            let body = {
+                let mut v = AddBareMetal::default();
+                v.bare_metal_nodes = vec![{
+                    let mut v = NewBareMetal::default();
+                    v.uuid = uuid;
+                    v.ip = ip;
+                    v.os = os;
+                    v.desc = desc;
+                    v.ipmi_hostname = ipmi_host;
+                    v.ipmi_username = ipmi_user;
+                    v.ipmi_password = SecretString::new(pw.as_str());
+                    v.ipmi_port = ipmi_port;
+                    v
+                }];
+                v
             };
             show::<BareMetalAdd>(
                 ctx,
@@ -393,8 +391,10 @@ pub async fn bare_metal(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
         }
         BareMetalCmd::Delete { node, ids } => {
             let node = ctx.opt_node(node.as_deref())?;
-            let body = DeleteBareMetal {
-                bare_metal_node_ids: ids,
+            let body = {
+                let mut v = DeleteBareMetal::default();
+                v.bare_metal_node_ids = ids;
+                v
             };
             show::<BareMetalDelete>(
                 ctx,
@@ -424,15 +424,17 @@ pub async fn bare_metal(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                 )),
                 None => None,
             };
-            let body = ModifyBareMetal {
-                uuid,
-                ip,
-                os,
-                desc,
-                ipmi_hostname: ipmi_host,
-                ipmi_username: ipmi_user,
-                ipmi_password,
-                ipmi_port,
+            let body = {
+                let mut v = ModifyBareMetal::default();
+                v.uuid = uuid;
+                v.ip = ip;
+                v.os = os;
+                v.desc = desc;
+                v.ipmi_hostname = ipmi_host;
+                v.ipmi_username = ipmi_user;
+                v.ipmi_password = ipmi_password;
+                v.ipmi_port = ipmi_port;
+                v
             };
             show::<BareMetalModify>(
                 ctx,
@@ -451,13 +453,11 @@ pub async fn bare_metal(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                 PowerArg::Reset => PowerCommand::Reset,
                 PowerArg::Status => PowerCommand::Status,
             };
-            show::<BareMetalPowerSet>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                BareMetalPower { command },
-            )
+            show::<BareMetalPowerSet>(ctx, &ctx.client_any()?, Some(&node), Default::default(), {
+                let mut v = BareMetalPower::default();
+                v.command = command;
+                v
+            })
             .await
         }
         BareMetalCmd::Bootdev { node, device } => {
@@ -469,13 +469,11 @@ pub async fn bare_metal(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                 BootArg::Disk => BootDevice::Disk,
                 BootArg::Bios => BootDevice::Bios,
             };
-            show::<BareMetalBootDevSet>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                BareMetalBootDev { device },
-            )
+            show::<BareMetalBootDevSet>(ctx, &ctx.client_any()?, Some(&node), Default::default(), {
+                let mut v = BareMetalBootDev::default();
+                v.device = device;
+                v
+            })
             .await
         }
     }
@@ -507,9 +505,11 @@ pub async fn deeplink(ctx: &Ctx, cmd: DeeplinkCmd) -> CliResult {
                 )),
                 None => None,
             };
-            let body = SetDeeplink {
-                device_id,
-                device_password,
+            let body = {
+                let mut v = SetDeeplink::default();
+                v.device_id = device_id;
+                v.device_password = device_password;
+                v
             };
             show::<DeeplinkSet>(
                 ctx,

@@ -21,52 +21,54 @@ use std::time::Duration;
 pub const WAIT_DEFAULT: Duration = Duration::from_secs(60 * 60);
 
 fn create_spec(a: &VmCreateArgs) -> CreateVm {
-    CreateVm {
-        task_id: a.task_id.clone(),
-        image_name: a.image.clone(),
-        operation_system: a.os.map(|o| match o {
+    {
+        let mut v = CreateVm::default();
+        v.task_id = a.task_id.clone();
+        v.image_name = a.image.clone();
+        v.operation_system = a.os.map(|o| match o {
             OsArg::Linux => OsFamily::Linux,
             OsArg::Windows => OsFamily::Windows,
-        }),
-        bios_mode: a.bios.map(|b| match b {
+        });
+        v.bios_mode = a.bios.map(|b| match b {
             BiosArg::Legacy => BiosMode::Legacy,
             BiosArg::Uefi => BiosMode::Uefi,
             BiosArg::Pxe => BiosMode::Pxe,
-        }),
-        ssh_port: a.ssh_port,
-        rdp_port: a.rdp_port,
-        vnc_port: a.vnc_port,
-        gpu_count: a.gpus,
-        cpu_cores: a.cpus,
-        mem_size: a.mem,
-        disk_size: a.disk,
-        desc: a.desc.clone(),
-        public_ip: a.public_ip.clone(),
-        data_file_name: a.data_file.clone(),
-        network_name: a.network.clone(),
-        custom_port: a.custom_port.clone(),
-        multicast: a.multicast.clone(),
-        network_filters: a.filter.clone(),
-        interface_model_type: a.nic.map(|n| match n {
+        });
+        v.ssh_port = a.ssh_port;
+        v.rdp_port = a.rdp_port;
+        v.vnc_port = a.vnc_port;
+        v.gpu_count = a.gpus;
+        v.cpu_cores = a.cpus;
+        v.mem_size = a.mem;
+        v.disk_size = a.disk;
+        v.desc = a.desc.clone();
+        v.public_ip = a.public_ip.clone();
+        v.data_file_name = a.data_file.clone();
+        v.network_name = a.network.clone();
+        v.custom_port = a.custom_port.clone();
+        v.multicast = a.multicast.clone();
+        v.network_filters = a.filter.clone();
+        v.interface_model_type = a.nic.map(|n| match n {
             NicArg::E1000 => InterfaceModel::E1000,
             NicArg::Rtl8139 => InterfaceModel::Rtl8139,
-        }),
-        ..Default::default()
+        });
+        v
     }
 }
 
 fn modify_spec(a: &VmModifyArgs) -> ModifyVm {
-    ModifyVm {
-        new_public_ip: a.public_ip.clone(),
-        new_ssh_port: a.ssh_port,
-        new_rdp_port: a.rdp_port,
-        new_custom_port: (!a.custom_port.is_empty()).then(|| a.custom_port.clone()),
-        new_network_filters: (!a.filter.is_empty()).then(|| a.filter.clone()),
-        new_vnc_port: a.vnc_port,
-        new_gpu_count: a.gpus,
-        new_cpu_cores: a.cpus,
-        new_mem_size: a.mem,
-        ..Default::default()
+    {
+        let mut v = ModifyVm::default();
+        v.new_public_ip = a.public_ip.clone();
+        v.new_ssh_port = a.ssh_port;
+        v.new_rdp_port = a.rdp_port;
+        v.new_custom_port = (!a.custom_port.is_empty()).then(|| a.custom_port.clone());
+        v.new_network_filters = (!a.filter.is_empty()).then(|| a.filter.clone());
+        v.new_vnc_port = a.vnc_port;
+        v.new_gpu_count = a.gpus;
+        v.new_cpu_cores = a.cpus;
+        v.new_mem_size = a.mem;
+        v
     }
 }
 
@@ -102,10 +104,7 @@ pub async fn run(ctx: &Ctx, cmd: VmCmd) -> CliResult {
         VmCmd::Delete(at) => action::<TaskDelete>(ctx, at).await,
         VmCmd::Restart { at, force } => {
             let node = ctx.node(at.node.as_deref())?;
-            let params = RestartParams {
-                task_id: task_id(&at.task)?,
-                force: force.then_some(true),
-            };
+            let params = RestartParams::new(task_id(&at.task)?, force.then_some(true));
             show::<TaskRestart>(ctx, &ctx.client_any()?, Some(&node), params, Empty {}).await
         }
         VmCmd::Logs {
@@ -116,23 +115,22 @@ pub async fn run(ctx: &Ctx, cmd: VmCmd) -> CliResult {
         } => {
             let node = ctx.node(at.node.as_deref())?;
             let query = if head || lines.is_some() {
-                let q = LogQuery {
-                    direction: if head {
+                let q = {
+                    let mut v = LogQuery::default();
+                    v.direction = if head {
                         LogDirection::Head
                     } else {
                         LogDirection::Tail
-                    },
-                    lines: lines.unwrap_or(100),
+                    };
+                    v.lines = lines.unwrap_or(100);
+                    v
                 };
                 q.validate()?;
                 Some(q)
             } else {
                 None
             };
-            let params = LogsParams {
-                task_id: task_id(&at.task)?,
-                query,
-            };
+            let params = LogsParams::new(task_id(&at.task)?, query);
             show::<TaskLogs>(ctx, &ctx.client_any()?, Some(&node), params, Empty {}).await
         }
         VmCmd::Modify(a) => {
@@ -159,9 +157,11 @@ pub async fn run(ctx: &Ctx, cmd: VmCmd) -> CliResult {
                     crate::prompt::prompt_error(&e, "give the new password with --password-file PATH (stdin is not a terminal, so there is no prompt)".into())
                 })?,
             };
-            let body = SetPassword {
-                username: user,
-                password: SecretString::new(password.as_str()),
+            let body = {
+                let mut v = SetPassword::default();
+                v.username = user;
+                v.password = SecretString::new(password.as_str());
+                v
             };
             show::<TaskPasswd>(
                 ctx,
@@ -219,9 +219,10 @@ async fn create(ctx: &Ctx, a: &VmCreateArgs) -> CliResult {
     let client = ctx.client_any()?;
     let created = match &a.rent_order {
         Some(order) => {
-            let opts = dbc_api::CallOptions {
-                rent_order: Some(order.parse()?),
-                ..Default::default()
+            let opts = {
+                let mut v = dbc_api::CallOptions::default();
+                v.rent_order = Some(order.parse()?);
+                v
             };
             client
                 .call_with::<dbc_types::registry::TaskCreate>(
