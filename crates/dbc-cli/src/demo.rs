@@ -2,11 +2,12 @@
 //!
 //! Every step prints what was sent and what came back; credentials are shown redacted.
 
-use crate::args::DemoArgs;
+use crate::args::parse_duration;
 use crate::commands::Ctx;
 use crate::creds::keypair_from_suri;
 use crate::error::{CliError, CliResult};
 use crate::wait::{wait_status, WaitSpec};
+use clap::Args;
 use dbc_api::{Client, Credentials};
 use dbc_sign::Signer;
 use dbc_types::models::{CreateVm, Empty, NodeInfoRequest, TaskSummary};
@@ -14,6 +15,24 @@ use dbc_types::registry::{NodeInfoGet, NodeSessionId, TaskDelete, TaskInfo, Task
 use dbc_types::{Endpoint, NodeId, SessionIdSign};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
+
+pub(crate) const DEMO_EXAMPLES: &str = "\
+Examples:
+  dbc demo            # readable steps on stdout, spinner on stderr when it is a terminal
+  dbc demo --json     # one JSON object per step, one per line
+The demo starts the simulator in-process on 127.0.0.1 (ephemeral port) and uses the dev renter
+key //Alice: machine info -> session id -> create VM -> wait running -> details -> list -> delete -> list.";
+
+/// `dbc demo`
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Simulated VM creation time
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
+    pub create_delay: Duration,
+    /// Simulator seed
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
 
 /// What the demo shows in place of a secret.
 pub const REDACTED: &str = "<redacted>";

@@ -54,7 +54,7 @@ where
     // Commands that work without (or on a broken) config file.
     let standalone = match &cli.command {
         args::Command::Completion(a) => Some(commands::completion::run(a)),
-        args::Command::Config(c) if !matches!(c, args::ConfigCmd::Show) => {
+        args::Command::Config(c) if !matches!(c, commands::config_cmd::ConfigCmd::Show) => {
             Some(commands::config_cmd::run(&cli.global, c))
         }
         _ => None,

@@ -5,9 +5,32 @@ use crate::args::GlobalArgs;
 use crate::config::{config_path, expand, load_file, ConfigFile};
 use crate::error::{CliError, CliResult};
 use crate::output::{note, Output};
-use clap::Args;
+use clap::{Args, Subcommand};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+
+/// `dbc config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Print the config file path, the profile and the resolved settings
+    #[command(
+        after_help = "Examples:\n  dbc config show\n  DBC_CONFIG=./dbc.toml dbc --profile prod config show --json"
+    )]
+    Show,
+    /// Write a profile: url, node or nodes, key file or keystore path, CA file (never a secret)
+    #[command(
+        after_help = "Examples:\n  dbc --profile prod --url http://10.0.0.5:5002 config init --node $NODE --key-file ~/.dbc/renter.suri\n  dbc --profile fleet config init --nodes $N1,$N2,$N3 --keystore-file wallet.json --keystore-password-file pw.txt\n  dbc config init --force      # replace the `default` profile"
+    )]
+    Init(crate::commands::config_cmd::InitArgs),
+    /// Set one key of a profile (--profile, else the default profile); an empty value removes it
+    #[command(
+        after_help = "Examples:\n  dbc config set url http://10.0.0.5:5002\n  dbc config set nodes $N1,$N2 --profile fleet\n  dbc config set timeout 90s\n  dbc config set node ''        # remove the default node"
+    )]
+    Set(crate::commands::config_cmd::SetArgs),
+    /// List the profiles of the config file
+    #[command(after_help = "Examples:\n  dbc config profiles\n  dbc config profiles --json")]
+    Profiles,
+}
 
 /// Profile keys `config set` accepts, with what they hold.
 pub const KEYS: &[(&str, &str)] = &[
@@ -334,8 +357,7 @@ fn profiles(json: bool) -> CliResult {
 ///
 /// # Errors
 /// Invalid input or an unreadable/unwritable config file.
-pub fn run(g: &GlobalArgs, cmd: &crate::args::ConfigCmd) -> CliResult {
-    use crate::args::ConfigCmd;
+pub fn run(g: &GlobalArgs, cmd: &ConfigCmd) -> CliResult {
     let msg = match cmd {
         ConfigCmd::Init(a) => init(g, a)?,
         ConfigCmd::Set(a) => set(g, a)?,

@@ -6,10 +6,15 @@
 //! "hint"}}`. Exit code 0 when every node succeeded, 1 otherwise, with a one-line summary on
 //! stderr either way.
 
+use super::deeplink::DeeplinkCmd;
+use super::image::ImageCmd;
+use super::lan::LanCmd;
+use super::monitor::MonitorCmd;
+use super::node::NodeCmd;
+use super::rent_orders::RentOrdersCmd;
+use super::vm::VmCmd;
 use super::Ctx;
-use crate::args::{
-    Command, DeeplinkCmd, ImageCmd, LanCmd, MonitorCmd, NodeCmd, RentOrdersCmd, VmCmd,
-};
+use crate::args::Command;
 use crate::error::{CliError, CliResult};
 use crate::output::{self, note, Ordered};
 use clap::Args;

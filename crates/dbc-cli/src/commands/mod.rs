@@ -1,22 +1,30 @@
 //! Command implementations. API commands are thin: clap args → one `dbc-api` call → [`Output`].
 
+pub mod bare_metal;
 pub mod completion;
 pub mod config_cmd;
+pub mod deeplink;
+pub mod disk;
 pub mod fleet;
+pub mod image;
 pub mod keys;
+pub mod lan;
 pub mod monitor;
 pub mod node;
-pub mod resources;
+pub mod peers;
+pub mod rent_orders;
 pub mod sim;
+pub mod snapshot;
 pub mod vm;
 
-use crate::args::{Cli, Command, GlobalArgs, VmCmd};
+use crate::args::{Cli, Command, GlobalArgs};
 use crate::config::Settings;
 use crate::creds::CredInputs;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use dbc_api::{Client, Credentials};
 use dbc_types::{Endpoint, NodeId, TaskId};
+use vm::VmCmd;
 
 /// Everything a command needs: resolved settings, output and credential inputs.
 pub struct Ctx {
@@ -136,15 +144,15 @@ pub async fn dispatch(cli: Cli, ctx: Ctx) -> CliResult {
         Command::Multisig(m) => keys::multisig(&ctx, m),
         Command::Node(n) => node::run(&ctx, n).await,
         Command::Vm(v) => vm::run(&ctx, v).await,
-        Command::Image(c) => resources::image(&ctx, c).await,
-        Command::Snapshot(c) => resources::snapshot(&ctx, c).await,
-        Command::Disk(c) => resources::disk(&ctx, c).await,
-        Command::Lan(c) => resources::lan(&ctx, c).await,
-        Command::Monitor(c) => resources::monitor(&ctx, c).await,
-        Command::Peers(c) => resources::peers(&ctx, c).await,
-        Command::RentOrders(c) => resources::rent_orders(&ctx, c).await,
-        Command::BareMetal(c) => resources::bare_metal(&ctx, c).await,
-        Command::Deeplink(c) => resources::deeplink(&ctx, c).await,
+        Command::Image(c) => image::run(&ctx, c).await,
+        Command::Snapshot(c) => snapshot::run(&ctx, c).await,
+        Command::Disk(c) => disk::run(&ctx, c).await,
+        Command::Lan(c) => lan::run(&ctx, c).await,
+        Command::Monitor(c) => monitor::run(&ctx, c).await,
+        Command::Peers(c) => peers::run(&ctx, c).await,
+        Command::RentOrders(c) => rent_orders::run(&ctx, c).await,
+        Command::BareMetal(c) => bare_metal::run(&ctx, c).await,
+        Command::Deeplink(c) => deeplink::run(&ctx, c).await,
         Command::Stat => {
             let c = ctx.client_none()?;
             show::<dbc_types::registry::Stat>(
@@ -167,7 +175,7 @@ pub async fn dispatch(cli: Cli, ctx: Ctx) -> CliResult {
             )
             .await
         }
-        Command::Config(crate::args::ConfigCmd::Show) => ctx.out.emit(&ctx.settings),
+        Command::Config(config_cmd::ConfigCmd::Show) => ctx.out.emit(&ctx.settings),
         Command::Config(c) => config_cmd::run(&ctx.global, &c),
         Command::Completion(a) => completion::run(&a),
         Command::Sim(s) => sim::run(&ctx, s).await,

@@ -1,12 +1,12 @@
 //! `dbc monitor serve | watch | add`: VM metrics without Zabbix. `serve` runs the
 //! [`dbc_monitor`] bridge (Zabbix protocol in, Prometheus out), `watch` is a live terminal view
 //! of a bridge, `add` adds a bridge to your monitor servers on a node, keeping the existing one.
-//! (`dbc monitor list | set` are plain API calls in `resources.rs`.)
+//! `dbc monitor list | set` are plain API calls.
 
 mod watch;
 
-use super::Ctx;
-use crate::args::parse_duration;
+use super::{show, Ctx};
+use crate::args::{parse_duration, NodeArg};
 use crate::error::{CliError, CliResult};
 use clap::{Args, Subcommand};
 use dbc_monitor::{Limits, Monitor, MonitorConfig};
@@ -14,6 +14,29 @@ use dbc_types::models::{Empty, SetMonitor};
 use dbc_types::registry::{MonitorList, MonitorSet};
 use std::net::SocketAddr;
 use std::time::Duration;
+
+/// `dbc monitor …`
+#[derive(Debug, Subcommand)]
+pub enum MonitorCmd {
+    /// Your monitor servers on a node
+    #[command(after_help = "Examples:\n  dbc monitor list $NODE")]
+    List(crate::commands::fleet::FleetNodeArg),
+    /// Replace your monitor servers (none = clear; at most 2)
+    #[command(
+        after_help = "Examples:\n  dbc monitor set $NODE --server 10.0.0.9:9000\n  dbc monitor set $NODE      # clears"
+    )]
+    Set {
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        node: NodeArg,
+        /// host:port (repeatable, at most 2)
+        #[arg(long, value_name = "HOST:PORT")]
+        server: Vec<String>,
+    },
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    Bridge(BridgeCmd),
+}
 
 /// The bridge subcommands of `dbc monitor`.
 #[derive(Debug, Subcommand)]
@@ -98,8 +121,37 @@ pub struct AddArgs {
     pub server: String,
 }
 
+/// `dbc monitor …`
+pub async fn run(ctx: &Ctx, cmd: MonitorCmd) -> CliResult {
+    match cmd {
+        MonitorCmd::List(n) => {
+            let node = ctx.node(n.node.as_deref())?;
+            show::<MonitorList>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                Empty {},
+            )
+            .await
+        }
+        MonitorCmd::Set { node, server } => {
+            let node = ctx.node(node.node.as_deref())?;
+            show::<MonitorSet>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                SetMonitor { servers: server },
+            )
+            .await
+        }
+        MonitorCmd::Bridge(b) => bridge(ctx, b).await,
+    }
+}
+
 /// Runs a bridge subcommand.
-pub async fn run(ctx: &Ctx, cmd: BridgeCmd) -> CliResult {
+async fn bridge(ctx: &Ctx, cmd: BridgeCmd) -> CliResult {
     match cmd {
         BridgeCmd::Serve(a) => serve(a).await,
         BridgeCmd::Watch(a) => watch::watch(ctx, a).await,

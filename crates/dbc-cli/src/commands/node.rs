@@ -1,13 +1,43 @@
 //! `dbc node …`
 
 use super::{show, Ctx};
-use crate::args::NodeCmd;
+use crate::args::NodeArg;
 use crate::creds::{keypair_from_suri, read_secret_file};
 use crate::error::CliResult;
 use crate::output::note;
 use crate::secret_out::{secret_hex, SecretRows};
+use clap::Subcommand;
 use dbc_types::models::{Empty, NodeInfoRequest};
 use dbc_types::registry::{NodeFreeMemory, NodeInfoGet, NodeSessionId, NodesList};
+
+/// `dbc node …`
+#[derive(Debug, Subcommand)]
+pub enum NodeCmd {
+    /// GPU nodes known to the client node
+    #[command(
+        after_help = "Examples:\n  dbc node list\n  dbc node list --json | jq -r '.mining_nodes[].node_id'"
+    )]
+    List,
+    /// Machine info of a GPU node (seed call 1)
+    #[command(
+        after_help = "Examples:\n  dbc node info $NODE\n  dbc node info $NODE --image-server img1 --json"
+    )]
+    Info {
+        #[command(flatten)]
+        node: crate::commands::fleet::FleetNodeArg,
+        /// Include the images of this image server
+        #[arg(long, value_name = "ID")]
+        image_server: Option<String>,
+    },
+    /// Your session id on a node (seed call 2); with a renter key also session_id_sign to hand out
+    #[command(
+        after_help = "session_id_sign acts as you on that node until the rent ends, and it also works ONCE as a\nwallet signature (nonce = the session id) on every DBC node: hand it only to people you trust.\n\nExamples:\n  DBC_SURI_FILE=renter.suri dbc node session-id $NODE\n  dbc node session-id $NODE --multisig-wallets A,B,C --threshold 2 \\\n      --multisig-signer-file a.suri --multisig-signer-file b.suri"
+    )]
+    SessionId(NodeArg),
+    /// Drop the page cache on a GPU node
+    #[command(after_help = "Examples:\n  dbc node free-memory $NODE")]
+    FreeMemory(NodeArg),
+}
 
 /// Runs a `node` subcommand.
 pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {

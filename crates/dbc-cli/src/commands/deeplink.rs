@@ -1,0 +1,76 @@
+//! `dbc deeplink …`: DeepLink device info of a bare-metal server.
+
+use super::{show, Ctx};
+use crate::args::NodeArg;
+use crate::creds::read_secret_file;
+use crate::error::CliResult;
+use clap::Subcommand;
+use dbc_types::models::*;
+use dbc_types::registry::*;
+use dbc_types::SecretString;
+use std::path::PathBuf;
+
+/// `dbc deeplink …`
+#[derive(Debug, Subcommand)]
+pub enum DeeplinkCmd {
+    /// DeepLink device info
+    #[command(after_help = "Examples:\n  dbc deeplink get $NODE")]
+    Get(crate::commands::fleet::FleetNodeArg),
+    /// Set DeepLink device info
+    #[command(
+        after_help = "Examples:\n  dbc deeplink set $NODE --device-id 123456789 --device-password-file dl.txt"
+    )]
+    Set {
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        node: NodeArg,
+        /// New device id
+        #[arg(long, value_name = "ID")]
+        device_id: Option<String>,
+        /// File holding the new device password
+        #[arg(long, value_name = "PATH")]
+        device_password_file: Option<PathBuf>,
+    },
+}
+
+/// `dbc deeplink …`
+pub async fn run(ctx: &Ctx, cmd: DeeplinkCmd) -> CliResult {
+    match cmd {
+        DeeplinkCmd::Get(n) => {
+            let node = ctx.node(n.node.as_deref())?;
+            show::<DeeplinkGet>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                Empty {},
+            )
+            .await
+        }
+        DeeplinkCmd::Set {
+            node,
+            device_id,
+            device_password_file,
+        } => {
+            let node = ctx.node(node.node.as_deref())?;
+            let device_password = match device_password_file {
+                Some(p) => Some(SecretString::new(
+                    read_secret_file(&p, "DeepLink password")?.as_str(),
+                )),
+                None => None,
+            };
+            let body = SetDeeplink {
+                device_id,
+                device_password,
+            };
+            show::<DeeplinkSet>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                body,
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! `dbc disk …`: the disks of a VM.
+
+use super::{show, task_id, Ctx};
+use crate::args::TaskArg;
+use crate::error::CliResult;
+use clap::Subcommand;
+use dbc_types::models::*;
+use dbc_types::registry::*;
+
+/// `dbc disk …`
+#[derive(Debug, Subcommand)]
+pub enum DiskCmd {
+    /// Disks of a VM
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc disk list $NODE $TASK"
+    )]
+    List(TaskArg),
+    /// Grow a disk by SIZE GiB
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc disk resize $NODE $TASK --disk vdb --size 20"
+    )]
+    Resize {
+        #[command(flatten)]
+        at: TaskArg,
+        /// Disk name, e.g. vdb
+        #[arg(long, value_name = "NAME")]
+        disk: String,
+        /// GiB to add
+        #[arg(long, value_name = "GIB")]
+        size: u32,
+    },
+    /// Add a data disk
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc disk add $NODE $TASK --size 50"
+    )]
+    Add {
+        #[command(flatten)]
+        at: TaskArg,
+        /// Size in GiB
+        #[arg(long, value_name = "GIB")]
+        size: u32,
+        /// Host directory for the file (default /data)
+        #[arg(long, value_name = "DIR")]
+        mount_dir: Option<String>,
+    },
+    /// Delete a data disk
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc disk delete $NODE $TASK --disk vdc"
+    )]
+    Delete {
+        #[command(flatten)]
+        at: TaskArg,
+        /// Disk name (not vda)
+        #[arg(long, value_name = "NAME")]
+        disk: String,
+    },
+}
+
+/// `dbc disk …`
+pub async fn run(ctx: &Ctx, cmd: DiskCmd) -> CliResult {
+    match cmd {
+        DiskCmd::List(at) => {
+            let node = ctx.node(at.node.as_deref())?;
+            show::<DisksList>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                task_id(&at.task)?,
+                Empty {},
+            )
+            .await
+        }
+        DiskCmd::Resize { at, disk, size } => {
+            let node = ctx.node(at.node.as_deref())?;
+            show::<DiskResize>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                task_id(&at.task)?,
+                ResizeDisk { disk, size },
+            )
+            .await
+        }
+        DiskCmd::Add {
+            at,
+            size,
+            mount_dir,
+        } => {
+            let node = ctx.node(at.node.as_deref())?;
+            show::<DiskAdd>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                task_id(&at.task)?,
+                AddDisk { size, mount_dir },
+            )
+            .await
+        }
+        DiskCmd::Delete { at, disk } => {
+            let node = ctx.node(at.node.as_deref())?;
+            show::<DiskDelete>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                task_id(&at.task)?,
+                DeleteDisk { disk },
+            )
+            .await
+        }
+    }
+}

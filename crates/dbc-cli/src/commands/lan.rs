@@ -1,0 +1,115 @@
+//! `dbc lan …`: virtual LANs (VxLAN).
+
+use super::{show, Ctx};
+use crate::args::NodeArg;
+use crate::error::CliResult;
+use clap::Subcommand;
+use dbc_types::endpoint::Segment;
+use dbc_types::models::*;
+use dbc_types::registry::*;
+
+/// `dbc lan …`
+#[derive(Debug, Subcommand)]
+pub enum LanCmd {
+    /// Virtual LANs of a node, or of the client node without NODE
+    #[command(after_help = "Examples:\n  dbc lan list $NODE\n  dbc lan list")]
+    List {
+        /// GPU node id (omit for the client node)
+        #[arg(value_name = "NODE")]
+        node: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        fleet: crate::commands::fleet::FleetArgs,
+    },
+    /// One virtual LAN
+    #[command(after_help = "Examples:\n  dbc lan info mylan01 --node $NODE")]
+    Info {
+        /// Network name
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// GPU node id (omit for the client node)
+        #[arg(long, value_name = "NODE")]
+        node: Option<String>,
+    },
+    /// Create a virtual LAN on a node
+    #[command(after_help = "Examples:\n  dbc lan create $NODE --name mylan01 --cidr 10.10.0.0/24")]
+    Create {
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        node: NodeArg,
+        /// 6-10 letters/digits
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// IPv4 a.b.c.d/n
+        #[arg(long, value_name = "CIDR")]
+        cidr: String,
+    },
+    /// Delete a virtual LAN
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc lan delete $NODE mylan01"
+    )]
+    Delete {
+        /// GPU node id [default: env DBC_NODE, then the profile's `node`]
+        #[arg(value_name = "NODE")]
+        node: Option<String>,
+        /// Network name
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+/// `dbc lan …`
+pub async fn run(ctx: &Ctx, cmd: LanCmd) -> CliResult {
+    match cmd {
+        LanCmd::List { node, .. } => {
+            let node = ctx.opt_node(node.as_deref())?;
+            show::<LanList>(
+                ctx,
+                &ctx.client_none()?,
+                node.as_ref(),
+                Default::default(),
+                Empty {},
+            )
+            .await
+        }
+        LanCmd::Info { name, node } => {
+            let node = ctx.opt_node(node.as_deref())?;
+            show::<LanGet>(
+                ctx,
+                &ctx.client_none()?,
+                node.as_ref(),
+                Segment(name),
+                Empty {},
+            )
+            .await
+        }
+        LanCmd::Create { node, name, cidr } => {
+            let node = ctx.node(node.node.as_deref())?;
+            let body = CreateNetwork {
+                network_name: name,
+                ip_cidr: cidr,
+            };
+            show::<LanCreate>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                body,
+            )
+            .await
+        }
+        LanCmd::Delete { node, name } => {
+            let node = ctx.node(node.as_deref())?;
+            validate_network_name(&name)?;
+            show::<LanDelete>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Segment(name),
+                Empty {},
+            )
+            .await
+        }
+    }
+}

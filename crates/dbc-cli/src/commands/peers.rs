@@ -1,0 +1,31 @@
+//! `dbc peers …`: peers of the client node.
+
+use super::{show, Ctx};
+use crate::error::CliResult;
+use clap::Subcommand;
+use dbc_types::models::*;
+use dbc_types::registry::*;
+
+/// `dbc peers …`
+#[derive(Debug, Subcommand)]
+pub enum PeersCmd {
+    /// Connected peers
+    #[command(after_help = "Examples:\n  dbc peers active")]
+    Active,
+    /// Candidate peers
+    #[command(after_help = "Examples:\n  dbc peers global")]
+    Global,
+    /// LAN-discovered DBC nodes
+    #[command(after_help = "Examples:\n  dbc peers lan")]
+    Lan,
+}
+
+/// `dbc peers …`
+pub async fn run(ctx: &Ctx, cmd: PeersCmd) -> CliResult {
+    let c = ctx.client_none()?;
+    match cmd {
+        PeersCmd::Active => show::<PeersActive>(ctx, &c, None, Default::default(), Empty {}).await,
+        PeersCmd::Global => show::<PeersGlobal>(ctx, &c, None, Default::default(), Empty {}).await,
+        PeersCmd::Lan => show::<PeersLan>(ctx, &c, None, Default::default(), Empty {}).await,
+    }
+}

@@ -1,0 +1,51 @@
+//! `dbc rent-orders …`: rent orders known to a GPU node.
+
+use super::{show, Ctx};
+use crate::error::CliResult;
+use clap::Subcommand;
+use dbc_types::endpoint::Segment;
+use dbc_types::models::*;
+use dbc_types::registry::*;
+
+/// `dbc rent-orders …`
+#[derive(Debug, Subcommand)]
+pub enum RentOrdersCmd {
+    /// Rent orders cached on a node (optionally by order id)
+    #[command(
+        after_help = "Examples:\n  dbc rent-orders list $NODE\n  dbc rent-orders list $NODE --order 1234"
+    )]
+    List {
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        node: crate::commands::fleet::FleetNodeArg,
+        /// Rent order id
+        #[arg(long, value_name = "ID")]
+        order: Option<String>,
+    },
+}
+
+/// `dbc rent-orders …`
+pub async fn run(ctx: &Ctx, cmd: RentOrdersCmd) -> CliResult {
+    match cmd {
+        RentOrdersCmd::List { node, order } => {
+            let node = ctx.node(node.node.as_deref())?;
+            let c = ctx.client_none()?;
+            match order {
+                Some(o) => {
+                    let o: dbc_types::RentOrder = o.parse()?;
+                    show::<RentOrdersGet>(
+                        ctx,
+                        &c,
+                        Some(&node),
+                        Segment(o.as_str().to_owned()),
+                        Empty {},
+                    )
+                    .await
+                }
+                None => {
+                    show::<RentOrdersList>(ctx, &c, Some(&node), Default::default(), Empty {}).await
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! `dbc vm …`: the grammar and behaviour of the VM commands (create is in `create.rs`).
+
+mod create;
+
+pub use create::VmCreateArgs;
+
+use super::{show, task_id, Ctx};
+use crate::args::{parse_duration, TaskArg};
+use crate::creds::{prompt_secret, read_secret_file};
+use crate::error::CliResult;
+use crate::output::note;
+use crate::wait::{wait_status, WaitSpec};
+use clap::{Args, Subcommand};
+use dbc_types::models::{
+    Empty, LogDirection, LogQuery, LogsParams, ModifyVm, RestartParams, SetPassword,
+};
+use dbc_types::registry::{
+    TaskDelete, TaskInfo, TaskLogs, TaskModify, TaskPasswd, TaskPoweroff, TaskReset, TaskRestart,
+    TaskShutdown, TaskStart, TaskStop, TasksList,
+};
+use dbc_types::{SecretString, Validate};
+use std::time::Duration;
+
+/// Default `vm wait` timeout.
+pub const WAIT_DEFAULT: Duration = Duration::from_secs(60 * 60);
+
+/// `dbc vm modify`
+#[derive(Debug, Args)]
+pub struct VmModifyArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub at: TaskArg,
+    /// New public IP. CAUTION: leaving it out removes an existing public IP; repeat the current one to keep it
+    #[arg(long, value_name = "IP")]
+    pub public_ip: Option<String>,
+    /// New SSH port
+    #[arg(long, value_name = "P")]
+    pub ssh_port: Option<u16>,
+    /// New RDP port
+    #[arg(long, value_name = "P")]
+    pub rdp_port: Option<u16>,
+    /// New VNC port (next boot)
+    #[arg(long, value_name = "P")]
+    pub vnc_port: Option<u16>,
+    /// Replacement custom forwards (repeatable)
+    #[arg(long, value_name = "SPEC")]
+    pub custom_port: Vec<String>,
+    /// Replacement nwfilter rules (repeatable)
+    #[arg(long, value_name = "RULE")]
+    pub filter: Vec<String>,
+    /// New GPU count
+    #[arg(long, value_name = "N")]
+    pub gpus: Option<u32>,
+    /// New vCPU count
+    #[arg(long, value_name = "N")]
+    pub cpus: Option<u32>,
+    /// New memory in GiB
+    #[arg(long, value_name = "GIB")]
+    pub mem: Option<u32>,
+}
+
+/// `dbc vm …`
+#[derive(Debug, Subcommand)]
+pub enum VmCmd {
+    /// Create a VM (seed call 3)
+    #[command(
+        after_help = "Examples:\n  dbc vm create $NODE --image ubuntu.qcow2 --cpus 4 --mem 8 --disk 10 --gpus 0 \\\n      --ssh-port 5684 --vnc-port 5904 --wait\n  dbc vm create $NODE --image win10.qcow2 --os windows --rdp-port 5685 --vnc-port 5905 \\\n      --cpus 8 --mem 16 --disk 100 --gpus 1 --json"
+    )]
+    Create(Box<VmCreateArgs>),
+    /// Your VMs on a node (seed call 5)
+    #[command(
+        after_help = "Examples:\n  dbc vm list $NODE\n  dbc vm list $NODE --json | jq -r '.[] | .task_id + \" \" + .status'"
+    )]
+    List(crate::commands::fleet::FleetNodeArg),
+    /// Details of a VM, with the login line (seed call 4)
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc vm info $NODE $TASK\n  dbc vm info $TASK            # node from DBC_NODE or the profile"
+    )]
+    Info(TaskArg),
+    /// Start a stopped VM
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc vm start $NODE $TASK"
+    )]
+    Start(TaskArg),
+    /// Shut a VM down
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc vm shutdown $NODE $TASK"
+    )]
+    Shutdown(TaskArg),
+    /// Power a VM off
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc vm poweroff $NODE $TASK"
+    )]
+    Poweroff(TaskArg),
+    /// Stop a VM (alias of poweroff on the node)
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc vm stop $NODE $TASK"
+    )]
+    Stop(TaskArg),
+    /// Restart a VM
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc vm restart $NODE $TASK\n  dbc vm restart $NODE $TASK --force   # destroy + start"
+    )]
+    Restart {
+        #[command(flatten)]
+        at: TaskArg,
+        /// Hard restart (destroy + start)
+        #[arg(long)]
+        force: bool,
+    },
+    /// Hard-reset a running VM
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc vm reset $NODE $TASK"
+    )]
+    Reset(TaskArg),
+    /// Delete a VM (seed call 6)
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc vm delete $NODE $TASK"
+    )]
+    Delete(TaskArg),
+    /// The node's log about a VM
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc vm logs $NODE $TASK\n  dbc vm logs $NODE $TASK --head --lines 20"
+    )]
+    Logs {
+        #[command(flatten)]
+        at: TaskArg,
+        /// First lines
+        #[arg(long, conflicts_with = "tail")]
+        head: bool,
+        /// Last lines (default)
+        #[arg(long)]
+        tail: bool,
+        /// Number of lines (1-100)
+        #[arg(long, value_name = "N")]
+        lines: Option<u32>,
+    },
+    /// Modify ports, public IP, filters, GPUs/CPUs/memory
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc vm modify $NODE $TASK --ssh-port 6000\n  dbc vm modify $NODE $TASK --cpus 8 --mem 16 --public-ip 203.0.113.7"
+    )]
+    Modify(Box<VmModifyArgs>),
+    /// Set the login password of a running VM (read from --password-file or a prompt)
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc vm passwd $NODE $TASK --user dbc --password-file new-pw.txt\n(here --password-file is the new VM password; a keystore password then comes from DBC_PASSWORD)"
+    )]
+    Passwd {
+        #[command(flatten)]
+        at: TaskArg,
+        /// Login user
+        #[arg(long, value_name = "U")]
+        user: String,
+    },
+    /// Wait until a VM reaches a status (spinner on stderr; --timeout, default 60m)
+    #[command(
+        allow_missing_positional = true,
+        after_help = "Examples:\n  dbc vm wait $NODE $TASK\n  dbc vm wait $NODE $TASK --status closed --timeout 5m"
+    )]
+    Wait {
+        #[command(flatten)]
+        at: TaskArg,
+        /// Status to wait for
+        #[arg(long, default_value = "running", value_name = "STATUS")]
+        status: String,
+        /// Time between status polls
+        #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_duration)]
+        poll_interval: Duration,
+    },
+}
+
+fn modify_spec(a: &VmModifyArgs) -> ModifyVm {
+    ModifyVm {
+        new_public_ip: a.public_ip.clone(),
+        new_ssh_port: a.ssh_port,
+        new_rdp_port: a.rdp_port,
+        new_custom_port: (!a.custom_port.is_empty()).then(|| a.custom_port.clone()),
+        new_network_filters: (!a.filter.is_empty()).then(|| a.filter.clone()),
+        new_vnc_port: a.vnc_port,
+        new_gpu_count: a.gpus,
+        new_cpu_cores: a.cpus,
+        new_mem_size: a.mem,
+        ..Default::default()
+    }
+}
+
+/// Runs a `vm` subcommand.
+pub async fn run(ctx: &Ctx, cmd: VmCmd) -> CliResult {
+    match cmd {
+        VmCmd::Create(a) => create::create(ctx, &a).await,
+        VmCmd::List(n) => {
+            let node = ctx.node(n.node.as_deref())?;
+            show::<TasksList>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                Default::default(),
+                Empty {},
+            )
+            .await
+        }
+        VmCmd::Info(at) => {
+            let node = ctx.node(at.node.as_deref())?;
+            let task = task_id(&at.task)?;
+            let client = ctx.client_any()?;
+            let d = client
+                .call::<TaskInfo>(Some(&node), &task, Empty {})
+                .await?;
+            ctx.out.emit_with(&d, &[("login", d.login_line())])
+        }
+        VmCmd::Start(at) => action::<TaskStart>(ctx, at).await,
+        VmCmd::Shutdown(at) => action::<TaskShutdown>(ctx, at).await,
+        VmCmd::Poweroff(at) => action::<TaskPoweroff>(ctx, at).await,
+        VmCmd::Stop(at) => action::<TaskStop>(ctx, at).await,
+        VmCmd::Reset(at) => action::<TaskReset>(ctx, at).await,
+        VmCmd::Delete(at) => action::<TaskDelete>(ctx, at).await,
+        VmCmd::Restart { at, force } => {
+            let node = ctx.node(at.node.as_deref())?;
+            let params = RestartParams {
+                task_id: task_id(&at.task)?,
+                force: force.then_some(true),
+            };
+            show::<TaskRestart>(ctx, &ctx.client_any()?, Some(&node), params, Empty {}).await
+        }
+        VmCmd::Logs {
+            at,
+            head,
+            tail: _,
+            lines,
+        } => {
+            let node = ctx.node(at.node.as_deref())?;
+            let query = if head || lines.is_some() {
+                let q = LogQuery {
+                    direction: if head {
+                        LogDirection::Head
+                    } else {
+                        LogDirection::Tail
+                    },
+                    lines: lines.unwrap_or(100),
+                };
+                q.validate()?;
+                Some(q)
+            } else {
+                None
+            };
+            let params = LogsParams {
+                task_id: task_id(&at.task)?,
+                query,
+            };
+            show::<TaskLogs>(ctx, &ctx.client_any()?, Some(&node), params, Empty {}).await
+        }
+        VmCmd::Modify(a) => {
+            let node = ctx.node(a.at.node.as_deref())?;
+            let spec = modify_spec(&a);
+            spec.validate()?;
+            if spec.new_public_ip.is_none() {
+                note("note: without --public-ip the node removes an existing public IP (repeat the current one to keep it)");
+            }
+            show::<TaskModify>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                task_id(&a.at.task)?,
+                spec,
+            )
+            .await
+        }
+        VmCmd::Passwd { at, user } => {
+            let node = ctx.node(at.node.as_deref())?;
+            let password = match &ctx.global.password_file {
+                Some(p) => read_secret_file(p, "new VM password")?,
+                None => prompt_secret("New VM password: ").map_err(|e| {
+                    crate::prompt::prompt_error(&e, "give the new password with --password-file PATH (stdin is not a terminal, so there is no prompt)".into())
+                })?,
+            };
+            let body = SetPassword {
+                username: user,
+                password: SecretString::new(password.as_str()),
+            };
+            show::<TaskPasswd>(
+                ctx,
+                &ctx.client_any()?,
+                Some(&node),
+                task_id(&at.task)?,
+                body,
+            )
+            .await
+        }
+        VmCmd::Wait {
+            at,
+            status,
+            poll_interval,
+        } => {
+            let node = ctx.node(at.node.as_deref())?;
+            let task = task_id(&at.task)?;
+            let client = ctx.client_any()?;
+            let d = wait_status(
+                &client,
+                WaitSpec {
+                    node: &node,
+                    task: &task,
+                    status: &status,
+                    timeout: ctx.global.timeout.unwrap_or(WAIT_DEFAULT),
+                    poll: poll_interval,
+                    json: ctx.out.json,
+                },
+            )
+            .await?;
+            ctx.out.emit_with(&d, &[("login", d.login_line())])
+        }
+    }
+}
+
+async fn action<E>(ctx: &Ctx, at: TaskArg) -> CliResult
+where
+    E: dbc_types::Endpoint<Params = dbc_types::TaskId, Request = Empty>,
+{
+    let node = ctx.node(at.node.as_deref())?;
+    show::<E>(
+        ctx,
+        &ctx.client_any()?,
+        Some(&node),
+        task_id(&at.task)?,
+        Empty {},
+    )
+    .await
+}
