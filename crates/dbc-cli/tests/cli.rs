@@ -2,15 +2,17 @@
 //! sr25519 vectors (copied into `tests/fixtures/sr25519.json`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use assert_cmd::Command;
+mod common;
+
+#[cfg(unix)]
+use common::Pty;
+use common::{dbc, ok, run, Sim};
+use dbc_testkit::keys::ALICE;
 use dbc_testkit::secret::write_secret;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 
 fn fixtures() -> Value {
     let text = std::fs::read_to_string(
@@ -20,149 +22,38 @@ fn fixtures() -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// A `dbc` command with a clean environment (no user config, no DBC_* variables).
-fn dbc(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("dbc").unwrap();
-    c.env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .timeout(Duration::from_secs(40));
-    c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}): {:?}\nstderr: {}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-    fn all(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-fn ok(cmd: &mut Command) -> Out {
-    let o = run(cmd);
-    assert_eq!(
-        o.code, 0,
-        "expected success\nstdout: {}\nstderr: {}",
-        o.stdout, o.stderr
-    );
-    o
-}
-
-/// The simulator running in this test process, on an ephemeral port.
-struct Sim {
-    rt: tokio::runtime::Runtime,
-    handle: Option<dbc_sim::SimHandle>,
-    url: String,
-    node: String,
-    home: tempfile::TempDir,
-}
-
-impl Sim {
-    fn start() -> Sim {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let handle = rt
-            .block_on(
-                dbc_sim::Simulator::builder()
-                    .seed(3)
-                    .create_delay(Duration::from_millis(300))
-                    .start(),
-            )
-            .unwrap();
-        let url = handle.url().to_string();
-        let node = handle.rented_node().to_string();
-        Sim {
-            rt,
-            handle: Some(handle),
-            url,
-            node,
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    /// `dbc --url <sim>` with the renter key in a file (`DBC_SURI_FILE`).
-    fn dbc(&self) -> Command {
-        let suri = self.home.path().join("renter.suri");
-        write_secret(&suri, "//Alice\n");
-        let mut c = dbc(self.home.path());
-        c.env("DBC_CLIENT_URL", &self.url)
-            .env("DBC_SURI_FILE", &suri);
-        c
-    }
-
-    /// `dbc --url <sim>` with only a session credential in the environment.
-    fn dbc_session(&self, id: &str, sign: &str) -> Command {
-        let mut c = dbc(self.home.path());
-        c.env("DBC_CLIENT_URL", &self.url)
-            .env("DBC_SESSION_ID", id)
-            .env("DBC_SESSION_ID_SIGN", sign);
-        c
-    }
-
-    fn create_vm(&self, ssh: u16, vnc: u16) -> String {
-        let o = ok(self
-            .dbc()
-            .args([
-                "vm",
-                "create",
-                &self.node,
-                "--image",
-                "ubuntu.qcow2",
-                "--cpus",
-                "2",
-                "--mem",
-                "4",
-                "--disk",
-                "10",
-                "--gpus",
-                "0",
-            ])
-            .args([
-                "--ssh-port",
-                &ssh.to_string(),
-                "--vnc-port",
-                &vnc.to_string(),
-                "--wait",
-                "--json",
-                "--poll-interval",
-                "100ms",
-            ]));
-        let v = o.json();
-        assert_eq!(v["status"], "running", "{v}");
-        v["task_id"].as_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.rt.block_on(h.shutdown());
-        }
-    }
+/// Creates a VM with the seed's resources on `ssh`/`vnc` and waits until it runs.
+fn create_vm(sim: &Sim, ssh: u16, vnc: u16) -> String {
+    let o = ok(sim
+        .dbc()
+        .args([
+            "vm",
+            "create",
+            &sim.node,
+            "--image",
+            "ubuntu.qcow2",
+            "--cpus",
+            "2",
+            "--mem",
+            "4",
+            "--disk",
+            "10",
+            "--gpus",
+            "0",
+        ])
+        .args([
+            "--ssh-port",
+            &ssh.to_string(),
+            "--vnc-port",
+            &vnc.to_string(),
+            "--wait",
+            "--json",
+            "--poll-interval",
+            "100ms",
+        ]));
+    let v = o.json();
+    assert_eq!(v["status"], "running", "{v}");
+    v["task_id"].as_str().unwrap().to_owned()
 }
 
 fn is_hex_run(s: &str, len: usize) -> bool {
@@ -741,7 +632,7 @@ fn seed_flow_commands_with_json() {
 fn every_vm_command_runs() {
     let sim = Sim::start();
     let n = sim.node.as_str();
-    let task = sim.create_vm(6001, 5911);
+    let task = create_vm(&sim, 6001, 5911);
     let t = task.as_str();
     // (args, expected exit code): the simulator refuses some operations in the VM's state.
     let cases: Vec<(Vec<&str>, i32)> = vec![
@@ -918,7 +809,7 @@ fn every_vm_command_runs() {
 fn every_other_command_runs() {
     let sim = Sim::start();
     let n = sim.node.as_str();
-    let task = sim.create_vm(6011, 5921);
+    let task = create_vm(&sim, 6011, 5921);
     let t = task.as_str();
     let pw = sim.home.path().join("vm-pw.txt");
     write_secret(&pw, "N3w-passw0rd\n");
@@ -1186,26 +1077,14 @@ fn multisig_credential_options() {
 #[test]
 fn sim_serve_prints_the_ready_line() {
     let home = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dbc"))
-        .args([
-            "sim",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--create-delay",
-            "200ms",
-        ])
-        .env_clear()
-        .env("HOME", home.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let ready: Value = serde_json::from_str(&line).unwrap();
+    let (mut child, line, ready) = common::spawn_ready(common::dbc_process(home.path()).args([
+        "sim",
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--create-delay",
+        "200ms",
+    ]));
     let url = ready["url"].as_str().unwrap().to_owned();
     let o = run(dbc(home.path()).args(["--url", &url, "version", "--json"]));
     let _ = child.kill();
@@ -1345,9 +1224,9 @@ fn session_secret_never_logged_with_verbose() {
 #[test]
 fn ctrl_c_stops_waiting_and_says_the_vm_continues() {
     let sim = Sim::start();
-    let task = sim.create_vm(6021, 5931);
-    let suri = sim.home.path().join("renter.suri");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dbc"))
+    let task = create_vm(&sim, 6021, 5931);
+    let suri = common::renter_suri(sim.home.path());
+    let mut child = common::dbc_process(sim.home.path())
         .args([
             "vm",
             "wait",
@@ -1358,8 +1237,6 @@ fn ctrl_c_stops_waiting_and_says_the_vm_continues() {
             "--timeout",
             "1m",
         ])
-        .env_clear()
-        .env("HOME", sim.home.path())
         .env("DBC_CLIENT_URL", &sim.url)
         .env("DBC_SURI_FILE", &suri)
         .stdout(Stdio::piped())
@@ -1402,7 +1279,7 @@ fn spinner_only_on_a_terminal_and_not_with_json() {
         return;
     };
     let home = tempfile::tempdir().unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("dbc");
+    let bin = common::bin();
     let pty = |extra: &str| {
         let out = std::process::Command::new(script)
             .args([
@@ -1437,31 +1314,19 @@ fn spinner_only_on_a_terminal_and_not_with_json() {
 
 #[test]
 fn create_with_unknown_outcome_is_reconciled() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sim = rt
-        .block_on(
-            dbc_sim::Simulator::builder()
-                .seed(5)
-                .create_delay(Duration::from_millis(200))
-                .start(),
-        )
-        .unwrap();
-    let node = sim.rented_node();
-    sim.set_faults(vec![dbc_sim::Fault {
+    let sim = Sim::start_with(
+        dbc_sim::Simulator::builder()
+            .seed(5)
+            .create_delay(Duration::from_millis(200)),
+    );
+    let node = sim.handle().rented_node();
+    sim.handle().set_faults(vec![dbc_sim::Fault {
         node: Some(node.clone()),
         route: Some("tasks.create".into()),
         kind: dbc_sim::FaultKind::Latency(Duration::from_secs(2)),
     }]);
-    let home = tempfile::tempdir().unwrap();
-    let suri = home.path().join("r.suri");
-    write_secret(&suri, "//Alice");
-    let o = run(dbc(home.path())
-        .env("DBC_CLIENT_URL", sim.url())
-        .env("DBC_SURI_FILE", &suri)
+    let o = run(sim
+        .dbc()
         .args([
             "vm",
             "create",
@@ -1484,7 +1349,7 @@ fn create_with_unknown_outcome_is_reconciled() {
             "--timeout",
             "1s",
         ]));
-    rt.block_on(sim.shutdown());
+    drop(sim);
     assert!(
         o.stderr.contains("checking whether the VM was created"),
         "{}",
@@ -1502,90 +1367,31 @@ fn create_with_unknown_outcome_is_reconciled() {
     }
 }
 
-/// On a terminal the keystore password is prompted for without echo. Skipped without `script`.
+/// On a terminal the keystore password is prompted for without echo (util-linux `script`).
 #[cfg(unix)]
 #[test]
 fn keystore_password_prompt_on_a_terminal_does_not_echo() {
-    use std::io::{Read, Write};
-    let Some(script) = ["/usr/bin/script", "/bin/script"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-    else {
-        eprintln!("skipped: `script` not installed");
-        return;
-    };
     let home = tempfile::tempdir().unwrap();
     let fx = fixtures();
     let ks = &fx["polkadot_js_keystore"][0];
     let password = ks["password"].as_str().unwrap();
     let file = home.path().join("wallet.json");
     write_secret(&file, serde_json::to_string(&ks["json"]).unwrap());
-    let bin = assert_cmd::cargo::cargo_bin("dbc");
-    let mut child = std::process::Command::new(script)
-        .args([
-            "-qec",
-            &format!(
-                "{} key inspect --keystore {}",
-                bin.display(),
-                file.display()
-            ),
-            "/dev/null",
-        ])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("TERM", "xterm")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut transcript = Vec::new();
-    let t0 = Instant::now();
+    let mut pty = Pty::spawn(
+        home.path(),
+        &format!(
+            "{} key inspect --keystore {}",
+            common::bin().display(),
+            file.display()
+        ),
+        &[],
+    );
     // type the password only once the prompt is shown: the CLI turns echo off (and discards
     // typeahead) before it prints the prompt, so nothing typed from here on is echoed or lost
-    while !String::from_utf8_lossy(&transcript).contains("Password for") {
-        if t0.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("no prompt: {:?}", String::from_utf8_lossy(&transcript));
-        }
-        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
-            transcript.extend(chunk);
-        }
-    }
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(format!("{password}\n").as_bytes()).unwrap();
-    // never wait unboundedly: a lost keystroke must fail the test, not hang CI
-    let t1 = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if t1.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(50)) {
-            transcript.extend(chunk);
-        }
-    };
-    while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(500)) {
-        transcript.extend(chunk);
-    }
-    drop(stdin);
-    let text = String::from_utf8_lossy(&transcript);
-    let status = status
-        .unwrap_or_else(|| panic!("dbc did not finish 30 s after the password was typed: {text}"));
+    pty.wait_for("Password for");
+    pty.type_bytes(format!("{password}\n").as_bytes());
+    let status = pty.finish(Duration::from_secs(30));
+    let text = pty.text();
     assert!(status.success(), "{text}");
     assert!(text.contains(ks["address"].as_str().unwrap()), "{text}");
     assert!(!text.contains(password), "the password was echoed: {text}");
@@ -1596,28 +1402,13 @@ fn keystore_password_prompt_on_a_terminal_does_not_echo() {
 /// node holds exactly one VM.
 #[test]
 fn create_with_lost_reply_finds_the_vm_and_exits_0() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let handle = rt
-        .block_on(
-            dbc_sim::Simulator::builder()
-                .seed(9)
-                .create_delay(Duration::from_millis(100))
-                .node_timeout(Duration::from_millis(300))
-                .fault_spec("tasks.create@0=reply-lost".parse().unwrap())
-                .start(),
-        )
-        .unwrap();
-    let sim = Sim {
-        url: handle.url(),
-        node: handle.rented_node().to_string(),
-        handle: Some(handle),
-        rt,
-        home: tempfile::tempdir().unwrap(),
-    };
+    let sim = Sim::start_with(
+        dbc_sim::Simulator::builder()
+            .seed(9)
+            .create_delay(Duration::from_millis(100))
+            .node_timeout(Duration::from_millis(300))
+            .fault_spec("tasks.create@0=reply-lost".parse().unwrap()),
+    );
     let o = run(sim
         .dbc()
         .args(["vm", "create", &sim.node, "--image", "ubuntu.qcow2"])
@@ -1630,7 +1421,7 @@ fn create_with_lost_reply_finds_the_vm_and_exits_0() {
         o.stderr
     );
     let id = o.json()["task_id"].as_str().unwrap().to_owned();
-    sim.handle.as_ref().unwrap().clear_faults();
+    sim.handle().clear_faults();
     let list = ok(sim.dbc().args(["vm", "list", &sim.node, "--json"])).json();
     let ids: Vec<&str> = list
         .as_array()
