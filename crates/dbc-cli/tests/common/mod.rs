@@ -347,3 +347,54 @@ pub fn http_get(addr: &str, path: &str) -> (u16, String) {
         body.to_owned(),
     )
 }
+
+/// The published sr25519 vectors (`tests/fixtures/sr25519.json`).
+pub fn fixtures() -> Value {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sr25519.json"),
+    )
+    .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Creates a VM with the seed's resources on `ssh`/`vnc` and waits until it runs.
+pub fn create_vm(sim: &Sim, ssh: u16, vnc: u16) -> String {
+    let o = ok(sim
+        .dbc()
+        .args([
+            "vm",
+            "create",
+            &sim.node,
+            "--image",
+            "ubuntu.qcow2",
+            "--cpus",
+            "2",
+            "--mem",
+            "4",
+            "--disk",
+            "10",
+            "--gpus",
+            "0",
+        ])
+        .args([
+            "--ssh-port",
+            &ssh.to_string(),
+            "--vnc-port",
+            &vnc.to_string(),
+            "--wait",
+            "--json",
+            "--poll-interval",
+            "100ms",
+        ]));
+    let v = o.json();
+    assert_eq!(v["status"], "running", "{v}");
+    v["task_id"].as_str().unwrap().to_owned()
+}
+
+/// Fails when a non-terminal stderr got spinner or control characters.
+pub fn no_spinner(stderr: &str) {
+    assert!(
+        !stderr.contains('\r') && !stderr.contains("\x1b["),
+        "spinner/control characters on a non-terminal stderr: {stderr:?}"
+    );
+}
