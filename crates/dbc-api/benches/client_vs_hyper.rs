@@ -140,11 +140,13 @@ async fn main() {
         .credentials(Credentials::signer(alice.clone()))
         .build()
         .expect("client");
-    let (session, session_client) = wallet_client
+    let session_node = wallet_client
         .node(&node)
-        .open_session(&alice)
+        .open_session()
         .await
         .expect("session");
+    let session = session_node.credentials().clone();
+    let session_client = session_node.client().clone();
     let session_body = Arc::new(vec![body(&node, session.credential().expect("credential"))]);
     // Each round interleaves the two clients in 10 slices so that drift in machine load hits
     // both alike; the ratio of the summed times is the round's figure.

@@ -242,7 +242,13 @@ fn main() {
             .credentials(Credentials::signer(alice.clone()))
             .build()
             .unwrap();
-        let (session, _) = base.node(&nodes[0]).open_session(&alice).await.unwrap();
+        let session = base
+            .node(&nodes[0])
+            .open_session()
+            .await
+            .unwrap()
+            .credentials()
+            .clone();
         drop(base);
         let multisig = Credentials::multisig(
             members.clone(),

@@ -70,11 +70,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         info.cpu.as_ref().map(|c| c.cores).unwrap_or(0)
     );
 
-    let (creds, session_client) = n.open_session(&renter).await?;
-    if let Credentials::Session { session_id, .. } = &creds {
+    // Signed with the client's own wallet signer; `n` now carries the session.
+    let n = n.open_session().await?;
+    if let Credentials::Session { session_id, .. } = n.credentials() {
         println!("2. session_id: {session_id} (session_id_sign computed locally, not shown)");
     }
-    let n = session_client.node(&node);
 
     let created = n
         .tasks()

@@ -4,8 +4,10 @@ use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind};
 use crate::plaintext::{self, PlaintextExposure};
 use dbc_sign::Signer;
-use dbc_transport::{BoxTransport, HttpRequest, HttpTransport, Proxy, TransportError};
-use dbc_types::endpoint::{build_request, Auth};
+use dbc_transport::{BoxTransport, HttpRequest, HttpTransport, Proxy, Transport, TransportError};
+use dbc_types::endpoint::{build_request, Auth, EndpointInfo, WireRequest};
+use dbc_types::models::CreateVm;
+use dbc_types::registry::TaskCreate;
 use dbc_types::{decode, Credential, Endpoint, Envelope, NodeId, RentOrder, ReplyError};
 use rand::Rng;
 use std::path::PathBuf;
@@ -107,9 +109,10 @@ impl ClientBuilder {
         self.creds = c;
         self
     }
-    /// A custom transport (then `url` and timeouts are the transport's business).
-    pub fn transport(mut self, t: BoxTransport) -> Self {
-        self.transport = Some(t);
+    /// A custom transport, any [`Transport`] (then `url` and timeouts are the transport's
+    /// business). An `Arc<dyn Transport>` ([`BoxTransport`]) is a transport too.
+    pub fn transport(mut self, t: impl Transport + 'static) -> Self {
+        self.transport = Some(Arc::new(t));
         self
     }
     /// Whole-request timeout (default 45 s: longer than the node's own 30 s).
@@ -312,8 +315,8 @@ impl Client {
         .await
     }
 
-    /// The one generic request path: validate, sign (fresh nonce per attempt), send, decode,
-    /// classify, and retry read-only calls.
+    /// The typed request path: builds `E`'s request and decodes `E`'s response around the
+    /// one shared loop ([`Client::send_loop`]).
     pub(crate) async fn call_inner<E: Endpoint>(
         &self,
         creds: CredSource<'_>,
@@ -323,28 +326,114 @@ impl Client {
         params: &E::Params,
         additional: E::Request,
     ) -> Result<E::Response, Error> {
-        let info = E::INFO;
-        let retries = if info.mutates {
-            0
-        } else {
-            self.inner.retry.max_retries
-        };
         let mut env = Envelope {
             peer: node.cloned(),
             additional,
             credential: Credential::None,
             rent_order: rent_order.or_else(|| self.inner.rent_order.clone()),
         };
+        self.send_loop(
+            &E::INFO,
+            creds,
+            timeout,
+            |cred| {
+                env.credential = cred.clone();
+                Ok(build_request::<E>(params, &env)?)
+            },
+            decode::<E>,
+        )
+        .await
+    }
+
+    /// The type-erased request path: any registry endpoint by name, with path parameters as
+    /// name/value pairs (path placeholders and query names) and `additional` as JSON
+    /// (`null`: the request type's defaults). The request goes through the endpoint's typed
+    /// parameters and request, and the reply through its typed response, over the same loop
+    /// as the typed methods (fresh nonce per attempt, retries only for read-only endpoints,
+    /// the same error classification).
+    ///
+    /// # Errors
+    /// [`Error::UnknownEndpoint`] for a name not in the registry, [`Error::RawRequest`] /
+    /// [`Error::Validation`] for parameters or `additional` that cannot be sent, and every
+    /// error of a typed call.
+    pub async fn call_raw(
+        &self,
+        name: &str,
+        node: Option<&NodeId>,
+        path_params: &[(&str, &str)],
+        additional: serde_json::Value,
+    ) -> Result<serde_json::Value, Error> {
+        let d = dbc_types::registry::find(name).ok_or_else(|| Error::UnknownEndpoint {
+            name: name.to_owned(),
+        })?;
+        let mut env = Envelope {
+            peer: node.cloned(),
+            additional: (),
+            credential: Credential::None,
+            rent_order: self.inner.rent_order.clone(),
+        };
+        let started_at = std::time::SystemTime::now();
+        let result = self
+            .send_loop(
+                d.info,
+                CredSource::Creds(&self.creds),
+                None,
+                |cred| {
+                    env.credential = cred.clone();
+                    d.build_json(path_params, additional.clone(), &env)
+                        .map_err(|e| Error::raw_request(d.info.name, e))
+                },
+                |status, body| d.decode_json(status, body),
+            )
+            .await;
+        // A create whose outcome is unknown is reported as such, like `Tasks::create`, so
+        // that it is reconciled rather than sent again.
+        match (result, node) {
+            (Err(e), Some(node))
+                if d.info.name == <TaskCreate as Endpoint>::INFO.name
+                    && crate::tasks::outcome_unknown(&e) =>
+            {
+                match serde_json::from_value::<CreateVm>(additional) {
+                    Ok(spec) => Err(Error::CreateOutcomeUnknown {
+                        node: node.clone(),
+                        spec: Box::new(spec),
+                        started_at,
+                        cause: Box::new(e),
+                    }),
+                    Err(_) => Err(e),
+                }
+            }
+            (r, _) => r,
+        }
+    }
+
+    /// The one request loop of every call: sign (fresh nonce per attempt), build, send,
+    /// decode, classify, and retry read-only calls.
+    async fn send_loop<T>(
+        &self,
+        info: &'static EndpointInfo,
+        creds: CredSource<'_>,
+        timeout: Option<Duration>,
+        mut build: impl FnMut(&Credential) -> Result<WireRequest, Error>,
+        decode: impl Fn(u16, &[u8]) -> Result<T, ReplyError>,
+    ) -> Result<T, Error> {
+        let retries = if info.mutates {
+            0
+        } else {
+            self.inner.retry.max_retries
+        };
         let mut attempt = 0u32;
         loop {
-            if wants_credential(info.auth) {
-                // A fresh nonce and signature for every attempt.
-                env.credential = creds.credential()?;
-            }
-            let wire = build_request::<E>(params, &env)?;
+            // A fresh nonce and signature for every attempt.
+            let credential = if wants_credential(info.auth) {
+                creds.credential()?
+            } else {
+                Credential::None
+            };
+            let wire = build(&credential)?;
             self.inner
                 .plaintext
-                .before_send(self.inner.transport.base_url(), &env.credential);
+                .before_send(self.inner.transport.base_url(), &credential);
             let req = HttpRequest {
                 method: http::Method::POST,
                 path_and_query: wire.path_and_query,
@@ -352,36 +441,9 @@ impl Client {
                 timeout,
             };
             let outcome = match self.inner.transport.send(req).await {
-                Ok(resp) => match decode::<E>(resp.status.as_u16(), &resp.body) {
+                Ok(resp) => match decode(resp.status.as_u16(), &resp.body) {
                     Ok(v) => return Ok(v),
-                    Err(ReplyError::Api {
-                        http_status,
-                        errcode,
-                        message,
-                    }) => {
-                        let mut kind = ErrorKind::classify(http_status, errcode, &message);
-                        if let ErrorKind::SignatureInvalid { .. } = kind {
-                            kind = refine_signature_kind(&env.credential);
-                        }
-                        Error::Api {
-                            endpoint: info.name,
-                            http_status,
-                            errcode,
-                            message,
-                            kind,
-                        }
-                    }
-                    Err(ReplyError::Decode {
-                        http_status,
-                        reason,
-                        body_excerpt,
-                    }) => Error::Decode {
-                        endpoint: info.name,
-                        http_status,
-                        reason,
-                        body_excerpt,
-                    },
-                    Err(other) => Error::Config(other.to_string()),
+                    Err(e) => reply_error(info.name, e, &credential),
                 },
                 Err(source) => Error::Transport {
                     endpoint: info.name,
@@ -396,6 +458,43 @@ impl Client {
             }
             return Err(outcome);
         }
+    }
+}
+
+/// An error reply (or an undecodable one) as an [`Error`].
+fn reply_error(endpoint: &'static str, e: ReplyError, sent: &Credential) -> Error {
+    match e {
+        ReplyError::Api {
+            http_status,
+            errcode,
+            message,
+        } => {
+            let mut kind = ErrorKind::classify(http_status, errcode, &message);
+            if let ErrorKind::SignatureInvalid { .. } = kind {
+                kind = refine_signature_kind(sent);
+            }
+            Error::Api {
+                endpoint,
+                http_status,
+                errcode,
+                message,
+                kind,
+            }
+        }
+        ReplyError::Decode {
+            http_status,
+            reason,
+            body_excerpt,
+        } => Error::Decode {
+            endpoint,
+            http_status,
+            reason,
+            body_excerpt,
+        },
+        other => Error::UnknownReply {
+            endpoint,
+            reason: other.to_string(),
+        },
     }
 }
 

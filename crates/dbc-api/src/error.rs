@@ -1,5 +1,6 @@
 //! Errors of the typed client: every failure says what happened and what to do.
 
+use dbc_types::erased::RawRequestError;
 use dbc_types::models::CreateVm;
 use dbc_types::{NodeId, TaskId, ValidationError};
 use std::fmt;
@@ -244,9 +245,45 @@ pub enum Error {
         /// The deadline.
         after: Duration,
     },
+    /// [`crate::Client::call_raw`] was given a name that is not in the registry.
+    UnknownEndpoint {
+        /// The name given.
+        name: String,
+    },
+    /// [`crate::Client::call_raw`]'s parameters or `additional` do not fit the endpoint;
+    /// nothing was sent.
+    RawRequest {
+        /// Registry name of the endpoint.
+        endpoint: &'static str,
+        /// What does not fit.
+        source: RawRequestError,
+    },
+    /// A reply the client does not know how to read (neither an error reply nor a
+    /// decodable body).
+    UnknownReply {
+        /// Registry name of the endpoint.
+        endpoint: &'static str,
+        /// What was wrong.
+        reason: String,
+    },
+    /// The operation needs the client's own wallet signer, and the client was built with
+    /// other credentials (or none).
+    NoSigner {
+        /// What needed it.
+        operation: &'static str,
+    },
 }
 
 impl Error {
+    /// A type-erased request error: a value the typed path rejects stays an
+    /// [`Error::Validation`], the rest is an [`Error::RawRequest`].
+    pub(crate) fn raw_request(endpoint: &'static str, e: RawRequestError) -> Error {
+        match e {
+            RawRequestError::Invalid(v) => Error::Validation(v),
+            source => Error::RawRequest { endpoint, source },
+        }
+    }
+
     /// The recognised kind of an [`Error::Api`] (or of the cause of an unknown create).
     pub fn kind(&self) -> Option<&ErrorKind> {
         match self {
@@ -277,6 +314,9 @@ impl Error {
             Error::WaitTimeout { .. } => Some("creation can take up to ~50 minutes on a real node: wait longer or check the node"),
             Error::TaskFailed { .. } => Some("see `logs` for the reason; the task can be deleted or started again"),
             Error::Deadline { .. } => Some("the node (or the client node's link to it) hangs: check that it is online; the other nodes were not held up"),
+            Error::UnknownEndpoint { .. } => Some("`dbc call --list` lists every endpoint name"),
+            Error::RawRequest { .. } => Some("`dbc call --list` shows each endpoint's path; its parameters are the `{…}` placeholders and query names"),
+            Error::NoSigner { .. } => Some("build the client with a wallet signer (Credentials::signer), or pass the renter's signer explicitly (open_session_with)"),
             _ => None,
         }
     }
@@ -293,7 +333,12 @@ impl Error {
     /// A process exit code: 1 API or verification failure, 2 usage/config/validation, 3 transport.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Validation(_) | Error::Config(_) | Error::Sign(_) => 2,
+            Error::Validation(_)
+            | Error::Config(_)
+            | Error::Sign(_)
+            | Error::UnknownEndpoint { .. }
+            | Error::RawRequest { .. }
+            | Error::NoSigner { .. } => 2,
             e if e.is_transport() => 3,
             _ => 1,
         }
@@ -332,6 +377,15 @@ impl fmt::Display for Error {
             Error::Deadline { node, after } => {
                 write!(f, "node {node}: no complete answer within {after:?}")?
             }
+            Error::UnknownEndpoint { name } => write!(f, "no endpoint named `{name}`")?,
+            Error::RawRequest { endpoint, source } => write!(f, "{endpoint}: not sent: {source}")?,
+            Error::UnknownReply { endpoint, reason } => {
+                write!(f, "{endpoint}: unreadable reply: {reason}")?
+            }
+            Error::NoSigner { operation } => write!(
+                f,
+                "{operation} needs the client's wallet signer, and the client has none"
+            )?,
         }
         if let Some(h) = self.hint() {
             write!(f, " — hint: {h}")?;
@@ -346,6 +400,7 @@ impl std::error::Error for Error {
             Error::Transport { source, .. } => Some(source),
             Error::Validation(e) => Some(e),
             Error::Sign(e) => Some(e),
+            Error::RawRequest { source, .. } => Some(source),
             Error::CreateOutcomeUnknown { cause, .. } => Some(cause.as_ref()),
             _ => None,
         }

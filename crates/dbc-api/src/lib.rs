@@ -5,8 +5,10 @@ pub mod client;
 pub mod credentials;
 pub mod error;
 pub mod fanout;
+pub mod options;
 pub mod plaintext;
 pub mod resources;
+pub mod task;
 pub mod tasks;
 
 pub use client::{CallOptions, Client, ClientBuilder, RetryPolicy};
@@ -14,6 +16,10 @@ pub use credentials::Credentials;
 pub use error::{Error, ErrorKind};
 pub use fanout::FanOut;
 pub use plaintext::PlaintextExposure;
+pub use resources::{
+    ClientBareMetal, ClientImages, ClientLan, Deeplink, Disks, Monitor, NodeBareMetal, NodeClient,
+    NodeImages, NodeLan, Nodes, Peers, Snapshots, Task, Tasks,
+};
 pub use tasks::{Created, ProgressFn, WaitOptions};
 
 pub use dbc_sign;
@@ -21,9 +27,8 @@ pub use dbc_transport;
 pub use dbc_types;
 
 use dbc_types::endpoint::NoParams;
-use dbc_types::models::{ClientVersion, Empty};
+use dbc_types::models::{ClientVersion, Empty, Unsupported};
 use dbc_types::NodeId;
-use resources::{ClientBareMetal, ClientImages, ClientLan, NodeClient, Nodes, Peers};
 
 impl Client {
     /// The client node's version.
@@ -31,31 +36,43 @@ impl Client {
         self.call::<dbc_types::registry::Version>(None, &NoParams, Empty {})
             .await
     }
+    /// `/api/v1/stat`: disabled in this node version (always HTTP 500 `Unhandled request`,
+    /// an [`Error::Api`]); here so every registry endpoint has a typed method.
+    pub async fn stat(&self) -> Result<Unsupported, Error> {
+        self.call::<dbc_types::registry::Stat>(None, &NoParams, Empty {})
+            .await
+    }
+    /// `/api/v1/config`: disabled in this node version (always HTTP 500 `Unhandled
+    /// request`, an [`Error::Api`]); here so every registry endpoint has a typed method.
+    pub async fn client_config(&self) -> Result<Unsupported, Error> {
+        self.call::<dbc_types::registry::Config>(None, &NoParams, Empty {})
+            .await
+    }
     /// Node listing.
-    pub fn nodes(&self) -> Nodes<'_> {
-        Nodes { c: self }
+    pub fn nodes(&self) -> Nodes {
+        Nodes { c: self.clone() }
     }
     /// Peers of the client node.
-    pub fn peers(&self) -> Peers<'_> {
-        Peers { c: self }
+    pub fn peers(&self) -> Peers {
+        Peers { c: self.clone() }
     }
     /// Image servers (client-node side).
-    pub fn images(&self) -> ClientImages<'_> {
-        ClientImages { c: self }
+    pub fn images(&self) -> ClientImages {
+        ClientImages { c: self.clone() }
     }
     /// The client node's own LAN table.
-    pub fn lan(&self) -> ClientLan<'_> {
-        ClientLan { c: self }
+    pub fn lan(&self) -> ClientLan {
+        ClientLan { c: self.clone() }
     }
     /// Bare-metal calls answered by the receiving node.
-    pub fn bare_metal(&self) -> ClientBareMetal<'_> {
-        ClientBareMetal { c: self }
+    pub fn bare_metal(&self) -> ClientBareMetal {
+        ClientBareMetal { c: self.clone() }
     }
     /// Calls about one GPU node.
-    pub fn node(&self, id: &NodeId) -> NodeClient<'_> {
+    pub fn node(&self, id: &NodeId) -> NodeClient {
         NodeClient {
-            c: self,
-            id: id.clone(),
+            c: self.clone(),
+            node: id.clone(),
         }
     }
     /// The same call over many nodes with bounded concurrency.
@@ -66,5 +83,34 @@ impl Client {
             concurrency,
             deadline: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned<T: Send + Sync + 'static>() {}
+
+    /// Every handle owns its client: it can be stored and moved into spawned tasks.
+    #[test]
+    fn handles_are_static_send_sync() {
+        owned::<Client>();
+        owned::<Nodes>();
+        owned::<Peers>();
+        owned::<ClientImages>();
+        owned::<ClientLan>();
+        owned::<ClientBareMetal>();
+        owned::<NodeClient>();
+        owned::<Tasks>();
+        owned::<Task>();
+        owned::<NodeImages>();
+        owned::<NodeLan>();
+        owned::<Monitor>();
+        owned::<NodeBareMetal>();
+        owned::<Deeplink>();
+        owned::<Disks>();
+        owned::<Snapshots>();
+        owned::<FanOut>();
     }
 }

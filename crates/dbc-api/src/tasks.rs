@@ -20,7 +20,7 @@ pub struct Created {
 }
 
 /// True when a failed create may nevertheless have created the VM.
-fn outcome_unknown(e: &Error) -> bool {
+pub(crate) fn outcome_unknown(e: &Error) -> bool {
     match e {
         // A reply too large to read still means the node received the request and answered.
         Error::Transport { source, .. } => {
@@ -35,12 +35,10 @@ fn outcome_unknown(e: &Error) -> bool {
     }
 }
 
-impl Tasks<'_> {
+impl Tasks {
     /// The caller's VMs on this node.
     pub async fn list(&self) -> Result<Vec<TaskSummary>, Error> {
-        self.c
-            .call::<r::TasksList>(Some(&self.node), &NoParams, Empty {})
-            .await
+        self.ep::<r::TasksList>(&NoParams, Empty {}).await
     }
 
     /// Creates a VM. The reply arrives at once with status `creating`; poll with
@@ -52,11 +50,7 @@ impl Tasks<'_> {
     /// VM may exist and hold the ports and GPUs.
     pub async fn create(&self, spec: CreateVm) -> Result<TaskSummary, Error> {
         let started_at = SystemTime::now();
-        match self
-            .c
-            .call::<r::TaskCreate>(Some(&self.node), &NoParams, spec.clone())
-            .await
-        {
+        match self.ep::<r::TaskCreate>(&NoParams, spec.clone()).await {
             Ok(t) => Ok(t),
             Err(e) if outcome_unknown(&e) => Err(Error::CreateOutcomeUnknown {
                 node: self.node.clone(),
@@ -132,11 +126,7 @@ impl Tasks<'_> {
                     continue;
                 }
             }
-            let task = Task {
-                c: self.c,
-                node: self.node.clone(),
-                id: t.task_id.clone(),
-            };
+            let task = Task::new(self.c.clone(), self.node.clone(), t.task_id.clone());
             let d = match task.info().await {
                 Ok(d) => d,
                 Err(Error::Api {
@@ -226,7 +216,7 @@ enum Step<T> {
     Continue(TaskStatus),
 }
 
-impl Task<'_> {
+impl Task {
     /// The shared poll loop: observe, report progress, stop on `Done`, time out, sleep.
     async fn poll<T>(
         &self,

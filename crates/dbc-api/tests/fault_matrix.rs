@@ -1,4 +1,5 @@
-//! Fault matrix: every endpoint of `dbc_types::REGISTRY` × every fault the simulator can inject
+//! Fault matrix: every endpoint of `dbc_types::REGISTRY`, called through the type-erased
+//! path (`Client::call_raw`, with sample inputs from a data table), × every fault the simulator can inject
 //! (plus an unknown node id, a closed port, TLS faults — a certificate from an unknown CA, a
 //! handshake that never completes — and proxy faults — a refused proxy, a 407). For each case the client must return the
 //! expected typed error (or the route's normal outcome where the fault cannot apply), within
@@ -20,9 +21,6 @@ use dbc_api::dbc_transport::{
 use dbc_api::{Client, Credentials, Error, ErrorKind, RetryPolicy};
 use dbc_sign::Keypair;
 use dbc_sim::{Fault, FaultKind, SimHandle, Simulator};
-use dbc_types::endpoint::{NoParams, Segment};
-use dbc_types::models::*;
-use dbc_types::registry as r;
 use dbc_types::{NodeId, TaskId, REGISTRY};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -137,138 +135,112 @@ impl Transport for Counting {
     }
 }
 
-/// Calls the endpoint `name` through its typed method (or the typed generic path when the
-/// method has no node-scoped form). `None`: the table does not know the endpoint.
+/// Sample path and query values, by parameter name (`$NODE`, `$TASK`: the case's node and
+/// task ids).
+const PARAM_SAMPLES: &[(&str, &str)] = &[
+    ("task_id", "$TASK"),
+    ("snapshot_name", "snap1"),
+    ("network_name", "lanabc1"),
+    ("id", "bm-uuid-1"),
+    ("node_id", "$NODE"),
+    ("rent_order", "order-1"),
+    ("flag", "tail"),
+    ("line_num", "100"),
+    ("force_reboot", "false"),
+];
+
+/// Sample `additional` per endpoint (the others send their request type's defaults).
+const ADDITIONAL_SAMPLES: &[(&str, &str)] = &[
+    (
+        "tasks.create",
+        r#"{"cpu_cores":"2","disk_size":"10","gpu_count":"0","image_name":"ubuntu.qcow2","mem_size":"4","ssh_port":"5684","vnc_port":"5904"}"#,
+    ),
+    ("tasks.modify", r#"{"new_ssh_port":"5690"}"#),
+    (
+        "tasks.passwd",
+        r#"{"password":"s3cret-Pass","username":"dbc"}"#,
+    ),
+    (
+        "images.download",
+        r#"{"image_filename":"ubuntu-cuda.qcow2","image_server":"imgsrv1","local_dir":"/data"}"#,
+    ),
+    (
+        "images.download_progress",
+        r#"{"image_filename":"ubuntu-cuda.qcow2"}"#,
+    ),
+    (
+        "images.download_stop",
+        r#"{"image_filename":"ubuntu-cuda.qcow2"}"#,
+    ),
+    (
+        "images.upload",
+        r#"{"image_filename":"ubuntu.qcow2","image_server":"imgsrv1"}"#,
+    ),
+    (
+        "images.upload_progress",
+        r#"{"image_filename":"ubuntu.qcow2"}"#,
+    ),
+    ("images.upload_stop", r#"{"image_filename":"ubuntu.qcow2"}"#),
+    ("images.delete", r#"{"image_filename":"ubuntu.qcow2"}"#),
+    (
+        "snapshots.create",
+        r#"{"image_server":"imgsrv1","snapshot_name":"snap1"}"#,
+    ),
+    ("disks.resize", r#"{"disk":"vda","size":10}"#),
+    ("disks.add", r#"{"size":10}"#),
+    ("disks.delete", r#"{"disk":"vdb"}"#),
+    ("monitor.set", r#"{"servers":["203.0.113.9:8080"]}"#),
+    (
+        "lan.create",
+        r#"{"ip_cidr":"10.7.0.0/24","network_name":"lanabc1"}"#,
+    ),
+    (
+        "bare_metal.add",
+        r#"{"bare_metal_nodes":[{"ip":"203.0.113.20","ipmi_hostname":"203.0.113.21","ipmi_password":"ipmi-pass","ipmi_username":"admin","uuid":"bm-uuid-1"}]}"#,
+    ),
+    ("bare_metal.delete", r#"{"bare_metal_node_ids":["$NODE"]}"#),
+    ("bare_metal.modify", r#"{"desc":"rack 4"}"#),
+    ("bare_metal.power", r#"{"command":"status"}"#),
+    ("bare_metal.bootdev", r#"{"device":"pxe"}"#),
+    ("deeplink.set", r#"{"device_id":"dev-1"}"#),
+];
+
+/// Calls the endpoint `name` through the type-erased path ([`Client::call_raw`]) with the
+/// sample inputs above (the client node's own routes without a node). `None`: the samples
+/// lack a parameter of the endpoint.
 async fn call(c: &Client, name: &str, node: &NodeId, task: &TaskId) -> Option<Result<(), Error>> {
-    macro_rules! done {
-        ($e:expr) => {
-            Some($e.await.map(|_| ()))
-        };
-    }
-    let n = c.node(node);
-    let t = n.task(task);
-    let some = Some(node);
-    match name {
-        "version" => done!(c.version()),
-        "tasks.list" => done!(n.tasks().list()),
-        "tasks.info" => done!(t.info()),
-        "tasks.create" => done!(n.tasks().create(CreateVm {
-            image_name: "ubuntu.qcow2".into(),
-            ssh_port: Some(5684),
-            vnc_port: 5904,
-            gpu_count: Some(0),
-            cpu_cores: 2,
-            mem_size: 4,
-            disk_size: Some(10),
-            ..Default::default()
-        })),
-        "tasks.start" => done!(t.start()),
-        "tasks.shutdown" => done!(t.shutdown()),
-        "tasks.poweroff" => done!(t.poweroff()),
-        "tasks.stop" => done!(t.stop()),
-        "tasks.restart" => done!(t.restart(false)),
-        "tasks.reset" => done!(t.reset()),
-        "tasks.delete" => done!(t.delete()),
-        "tasks.logs" => done!(t.logs(Some(LogQuery::default()))),
-        "tasks.modify" => done!(t.modify(ModifyVm {
-            new_ssh_port: Some(5690),
-            ..Default::default()
-        })),
-        "tasks.passwd" => done!(t.set_password("dbc", "s3cret-Pass".into())),
-        "images.list" => done!(n.images().list(None)),
-        "images.servers" => done!(c.images().servers()),
-        "images.download" => done!(n.images().download(ImageDownload {
-            image_server: "imgsrv1".into(),
-            image_filename: "ubuntu-cuda.qcow2".into(),
-            local_dir: "/data".into(),
-        })),
-        "images.download_progress" => done!(n.images().download_progress("ubuntu-cuda.qcow2")),
-        "images.download_stop" => done!(n.images().download_stop("ubuntu-cuda.qcow2")),
-        "images.upload" => done!(n.images().upload(ImageUpload {
-            image_filename: "ubuntu.qcow2".into(),
-            image_server: "imgsrv1".into(),
-        })),
-        "images.upload_progress" => done!(n.images().upload_progress("ubuntu.qcow2")),
-        "images.upload_stop" => done!(n.images().upload_stop("ubuntu.qcow2")),
-        "images.delete" => done!(n.images().delete("ubuntu.qcow2")),
-        "snapshots.list" => done!(t.snapshots().list()),
-        "snapshots.info" => done!(t.snapshots().get("snap1")),
-        "snapshots.create" => done!(t.snapshots().create(CreateSnapshot {
-            snapshot_name: "snap1".into(),
-            desc: None,
-            image_server: "imgsrv1".into(),
-        })),
-        "snapshots.delete" => done!(t.snapshots().delete("snap1")),
-        "disks.list" => done!(t.disks().list()),
-        "disks.resize" => done!(t.disks().resize("vda", 10)),
-        "disks.add" => done!(t.disks().add(AddDisk {
-            size: 10,
-            mount_dir: None,
-        })),
-        "disks.delete" => done!(t.disks().delete("vdb")),
-        "nodes.list" => done!(c.nodes().list()),
-        "nodes.info" => done!(n.info()),
-        "nodes.session_id" => done!(n.session_id()),
-        "nodes.free_memory" => done!(n.free_memory()),
-        "peers.active" => done!(c.peers().active()),
-        "peers.global" => done!(c.peers().global()),
-        "peers.lan" => done!(c.peers().lan()),
-        "stat" => done!(c.call::<r::Stat>(None, &NoParams, Empty {})),
-        "config" => done!(c.call::<r::Config>(None, &NoParams, Empty {})),
-        "monitor.list" => done!(n.monitor().list()),
-        "monitor.set" => done!(n.monitor().set(vec!["203.0.113.9:8080".into()])),
-        "lan.list" => done!(n.lan().list()),
-        "lan.get" => done!(n.lan().get("lanabc1")),
-        "lan.create" => done!(n.lan().create(CreateNetwork {
-            network_name: "lanabc1".into(),
-            ip_cidr: "10.7.0.0/24".into(),
-        })),
-        "lan.delete" => done!(n.lan().delete("lanabc1")),
-        "bare_metal.list" => done!(n.bare_metal().info()),
-        "bare_metal.get" => {
-            done!(c.call::<r::BareMetalGet>(some, &Segment("bm-uuid-1".into()), Empty {}))
-        }
-        "bare_metal.add" => done!(c.call::<r::BareMetalAdd>(
-            some,
-            &NoParams,
-            AddBareMetal {
-                bare_metal_nodes: vec![NewBareMetal {
-                    uuid: "bm-uuid-1".into(),
-                    ip: "203.0.113.20".into(),
-                    os: None,
-                    desc: None,
-                    ipmi_hostname: "203.0.113.21".into(),
-                    ipmi_username: "admin".into(),
-                    ipmi_password: "ipmi-pass".into(),
-                    ipmi_port: None,
-                }],
-            }
-        )),
-        "bare_metal.delete" => done!(c.call::<r::BareMetalDelete>(
-            some,
-            &NoParams,
-            DeleteBareMetal {
-                bare_metal_node_ids: vec![node.to_string()],
-            }
-        )),
-        "bare_metal.modify" => done!(c.call::<r::BareMetalModify>(
-            some,
-            &Segment(node.to_string()),
-            ModifyBareMetal {
-                desc: Some("rack 4".into()),
-                ..Default::default()
-            }
-        )),
-        "bare_metal.power" => done!(n.bare_metal().power(PowerCommand::Status)),
-        "bare_metal.bootdev" => done!(n.bare_metal().bootdev(BootDevice::Pxe)),
-        "deeplink.get" => done!(n.deeplink().get()),
-        "deeplink.set" => done!(n.deeplink().set(SetDeeplink {
-            device_id: Some("dev-1".into()),
-            device_password: None,
-        })),
-        "rent_orders.list" => done!(n.rent_orders()),
-        "rent_orders.get" => done!(n.rent_order("order-1")),
-        _ => None,
+    let d = dbc_types::registry::find(name)?;
+    let subst = |v: &str| {
+        v.replace("$NODE", node.as_str())
+            .replace("$TASK", task.as_str())
+    };
+    let params: Vec<(&str, String)> = dbc_types::erased::param_names(d.info)
+        .into_iter()
+        .map(|n| {
+            let (_, v) = PARAM_SAMPLES.iter().find(|(k, _)| *k == n)?;
+            Some((n, subst(v)))
+        })
+        .collect::<Option<_>>()?;
+    let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let additional = match ADDITIONAL_SAMPLES.iter().find(|(k, _)| *k == name) {
+        Some((_, json)) => serde_json::from_str(&subst(json)).expect("sample JSON"),
+        None => serde_json::Value::Null,
+    };
+    let target = (!LOCAL.contains(&name)).then_some(node);
+    Some(
+        c.call_raw(name, target, &pairs, additional)
+            .await
+            .map(|_| ()),
+    )
+}
+
+#[test]
+fn every_sample_names_a_registry_endpoint() {
+    for (name, _) in ADDITIONAL_SAMPLES {
+        assert!(
+            dbc_types::registry::find(name).is_some(),
+            "stale sample: {name}"
+        );
     }
 }
 
@@ -741,8 +713,8 @@ async fn every_endpoint_under_every_fault() {
     tls_sim.shutdown().await;
 }
 
-/// The call table covers the registry exactly: a new endpoint fails this test until it is
-/// added to [`call`] (and so to the matrix).
+/// The samples cover the registry: a new endpoint with a parameter name the samples lack
+/// fails this test until [`PARAM_SAMPLES`] has it (every endpoint is then in the matrix).
 #[tokio::test]
 async fn call_table_covers_the_registry() {
     // A closed port: every call fails fast, but an unknown name returns `None`.

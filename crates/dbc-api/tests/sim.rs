@@ -144,8 +144,7 @@ async fn seed_flow_with_wallet_then_session() {
     let n = c.node(&node);
     let info = n.info().await.unwrap();
     assert_eq!(info.gpu.as_ref().unwrap().gpu_count, 8);
-    let (_creds, sc) = n.open_session(&alice()).await.unwrap();
-    let sn = sc.node(&node);
+    let sn = n.open_session().await.unwrap();
     let created = sn.tasks().create(spec(5684, 5904)).await.unwrap();
     assert_eq!(created.status, TaskStatus::Creating);
     let progress = Arc::new(Mutex::new(Vec::new()));
@@ -542,7 +541,13 @@ async fn session_id_failures() {
         ErrorKind::MachineNotRented
     );
     // A session credential cannot fetch a session id (pre-check B): refused before sending.
-    let (creds, _) = c.node(&node).open_session(&alice()).await.unwrap();
+    let creds = c
+        .node(&node)
+        .open_session()
+        .await
+        .unwrap()
+        .credentials()
+        .clone();
     let e = c
         .with_credentials(creds.clone())
         .node(&node)

@@ -79,7 +79,13 @@ async fn seed_call_2_session_id_is_wallet_signed() {
     let (mock, client) = setup(alice());
     mock.push_response(200, r#"{"errcode":0, "message":{"session_id":"3QRjS1PsbDReGJKVBBRqxUh9RqXB5jbfHJ8bMgGoJ3C9HHHHm9rCmmh"}}"#);
     let kp = Keypair::from_suri("//Alice").unwrap();
-    let (creds, _c) = client.node(&node()).open_session(&kp).await.unwrap();
+    let creds = client
+        .node(&node())
+        .open_session_with(&kp)
+        .await
+        .unwrap()
+        .credentials()
+        .clone();
     let b = bodies(&mock);
     assert_eq!(b[0].0, "/api/v1/mining_nodes/session_id");
     assert_eq!(b[0].1["peer_nodes_list"], json!([NODE]));

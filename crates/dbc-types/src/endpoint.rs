@@ -382,6 +382,51 @@ pub struct Descriptor {
     pub request_roundtrip: fn(&[u8]) -> Result<serde_json::Value, String>,
     /// Decodes a success `message` and re-encodes it (golden tests).
     pub response_roundtrip: fn(&serde_json::Value) -> Result<serde_json::Value, String>,
+    /// [`crate::erased::build_json`] for this endpoint (use [`Descriptor::build_json`]).
+    #[doc(hidden)]
+    pub erased_build: ErasedBuild,
+    /// [`crate::erased::decode_json`] for this endpoint (use [`Descriptor::decode_json`]).
+    #[doc(hidden)]
+    pub erased_decode: fn(u16, &[u8]) -> Result<serde_json::Value, ReplyError>,
+}
+
+/// The signature of [`crate::erased::build_json`] as a function pointer.
+pub type ErasedBuild = for<'a, 'b> fn(
+    &'a [(&'b str, &'b str)],
+    serde_json::Value,
+    &Envelope<()>,
+) -> Result<WireRequest, crate::erased::RawRequestError>;
+
+impl Descriptor {
+    /// Builds this endpoint's wire request from name/value path parameters (path
+    /// placeholders and query names) and a JSON `additional`, through the endpoint's typed
+    /// parameters and request, so every typed validation applies. `additional` `null` means
+    /// the request type's defaults; `envelope` gives target, credential and rent order.
+    ///
+    /// # Errors
+    /// [`crate::erased::RawRequestError`]: a missing, unknown or repeated parameter name,
+    /// an `additional` of the wrong shape, or a value the typed path rejects.
+    pub fn build_json(
+        &self,
+        path_params: &[(&str, &str)],
+        additional: serde_json::Value,
+        envelope: &Envelope<()>,
+    ) -> Result<WireRequest, crate::erased::RawRequestError> {
+        (self.erased_build)(path_params, additional, envelope)
+    }
+
+    /// Decodes a reply through this endpoint's typed response and returns it as JSON.
+    ///
+    /// # Errors
+    /// [`ReplyError::Api`] for an error reply, [`ReplyError::Decode`] for a body that is not
+    /// this endpoint's response.
+    pub fn decode_json(
+        &self,
+        http_status: u16,
+        body: &[u8],
+    ) -> Result<serde_json::Value, ReplyError> {
+        (self.erased_decode)(http_status, body)
+    }
 }
 
 impl std::fmt::Debug for Descriptor {

@@ -3,6 +3,7 @@
 
 pub mod endpoint;
 pub mod envelope;
+pub mod erased;
 pub mod error;
 pub mod ids;
 pub mod models;

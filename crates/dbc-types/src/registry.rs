@@ -70,6 +70,8 @@ macro_rules! endpoints {
                     decode_check: |s, b| decode_reply::<$resp>(s, b).map(|_| ()),
                     request_roundtrip: roundtrip_request::<$req>,
                     response_roundtrip: roundtrip_value::<$resp>,
+                    erased_build: crate::erased::build_json::<$ty>,
+                    erased_decode: crate::erased::decode_json::<$ty>,
                 },
             )*
         ];

@@ -1,6 +1,7 @@
 //! The `additional` (request) and `message` (success reply) models of every endpoint.
 
 pub mod bare_metal;
+pub mod builders;
 pub mod common;
 pub mod deeplink;
 pub mod disks;
