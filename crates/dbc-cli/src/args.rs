@@ -244,6 +244,9 @@ pub enum Command {
     /// Run the whole seed flow against the built-in simulator (< 20 s)
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
+    /// Call any registry endpoint by name (`--list` prints them)
+    #[command(after_help = crate::commands::call::EXAMPLES)]
+    Call(crate::commands::call::CallArgs),
     /// Shell completion script: bash, zsh, fish, powershell, elvish
     #[command(after_help = crate::commands::completion::EXAMPLES)]
     Completion(crate::commands::completion::CompletionArgs),

@@ -11,6 +11,17 @@ use dbc_types::registry::*;
 use dbc_types::SecretString;
 use std::path::PathBuf;
 
+/// The registry endpoints `dbc bare-metal …` covers (the coverage test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::BareMetalListAll as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::BareMetalGet as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::BareMetalAdd as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::BareMetalDelete as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::BareMetalModify as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::BareMetalPowerSet as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::BareMetalBootDevSet as dbc_types::Endpoint>::INFO.name,
+];
+
 /// IPMI power command.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum PowerArg {

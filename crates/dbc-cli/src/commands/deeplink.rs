@@ -10,6 +10,12 @@ use dbc_types::registry::*;
 use dbc_types::SecretString;
 use std::path::PathBuf;
 
+/// The registry endpoints `dbc deeplink …` covers (the coverage test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::DeeplinkGet as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::DeeplinkSet as dbc_types::Endpoint>::INFO.name,
+];
+
 /// `dbc deeplink …`
 #[derive(Debug, Subcommand)]
 pub enum DeeplinkCmd {

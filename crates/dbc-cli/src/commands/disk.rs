@@ -7,6 +7,14 @@ use clap::Subcommand;
 use dbc_types::models::*;
 use dbc_types::registry::*;
 
+/// The registry endpoints `dbc disk …` covers (the coverage test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::DisksList as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::DiskResize as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::DiskAdd as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::DiskDelete as dbc_types::Endpoint>::INFO.name,
+];
+
 /// `dbc disk …`
 #[derive(Debug, Subcommand)]
 pub enum DiskCmd {

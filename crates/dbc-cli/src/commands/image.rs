@@ -9,6 +9,19 @@ use dbc_types::models::*;
 use dbc_types::registry::*;
 use dbc_types::Endpoint;
 
+/// The registry endpoints `dbc image …` covers (the coverage test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::ImagesList as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::ImageServersList as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::ImageDownloadStart as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::ImageDownloadProgress as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::ImageDownloadStop as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::ImageUploadStart as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::ImageUploadProgress as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::ImageUploadStop as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::ImageDelete as dbc_types::Endpoint>::INFO.name,
+];
+
 /// `dbc image …`
 #[derive(Debug, Subcommand)]
 pub enum ImageCmd {

@@ -8,6 +8,14 @@ use dbc_types::endpoint::Segment;
 use dbc_types::models::*;
 use dbc_types::registry::*;
 
+/// The registry endpoints `dbc lan …` covers (the coverage test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::LanList as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::LanGet as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::LanCreate as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::LanDelete as dbc_types::Endpoint>::INFO.name,
+];
+
 /// `dbc lan …`
 #[derive(Debug, Subcommand)]
 pub enum LanCmd {

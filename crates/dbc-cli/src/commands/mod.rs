@@ -1,6 +1,7 @@
 //! Command implementations. API commands are thin: clap args → one `dbc-api` call → [`Output`].
 
 pub mod bare_metal;
+pub mod call;
 pub mod completion;
 pub mod config_cmd;
 pub mod deeplink;
@@ -25,6 +26,14 @@ use crate::output::Output;
 use dbc_api::{Client, Credentials};
 use dbc_types::{Endpoint, NodeId, TaskId};
 use vm::VmCmd;
+
+/// The registry endpoints of `dbc version`, `dbc stat` and `dbc client-config` (the coverage
+/// test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::Version as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::Stat as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::Config as dbc_types::Endpoint>::INFO.name,
+];
 
 /// Everything a command needs: resolved settings, output and credential inputs.
 pub struct Ctx {
@@ -101,6 +110,27 @@ impl Ctx {
     pub fn client_none(&self) -> CliResult<Client> {
         self.client(Credentials::None)
     }
+}
+
+/// Every registry endpoint that has a dedicated command, from each command file's `ENDPOINTS`.
+pub fn covered() -> impl Iterator<Item = &'static str> {
+    [
+        ENDPOINTS,
+        bare_metal::ENDPOINTS,
+        deeplink::ENDPOINTS,
+        disk::ENDPOINTS,
+        image::ENDPOINTS,
+        lan::ENDPOINTS,
+        monitor::ENDPOINTS,
+        node::ENDPOINTS,
+        peers::ENDPOINTS,
+        rent_orders::ENDPOINTS,
+        snapshot::ENDPOINTS,
+        vm::ENDPOINTS,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
 }
 
 /// Parses a task id.
@@ -180,5 +210,6 @@ pub async fn dispatch(cli: Cli, ctx: Ctx) -> CliResult {
         Command::Completion(a) => completion::run(&a),
         Command::Sim(s) => sim::run(&ctx, s).await,
         Command::Demo(a) => crate::demo::run(&ctx, a).await,
+        Command::Call(a) => call::run(&ctx, a).await,
     }
 }

@@ -15,6 +15,12 @@ use dbc_types::registry::{MonitorList, MonitorSet};
 use std::net::SocketAddr;
 use std::time::Duration;
 
+/// The registry endpoints `dbc monitor …` covers (the coverage test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::MonitorList as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::MonitorSet as dbc_types::Endpoint>::INFO.name,
+];
+
 /// `dbc monitor …`
 #[derive(Debug, Subcommand)]
 pub enum MonitorCmd {

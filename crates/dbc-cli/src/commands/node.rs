@@ -10,6 +10,14 @@ use clap::Subcommand;
 use dbc_types::models::{Empty, NodeInfoRequest};
 use dbc_types::registry::{NodeFreeMemory, NodeInfoGet, NodeSessionId, NodesList};
 
+/// The registry endpoints `dbc node …` covers (the coverage test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::NodesList as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::NodeInfoGet as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::NodeSessionId as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::NodeFreeMemory as dbc_types::Endpoint>::INFO.name,
+];
+
 /// `dbc node …`
 #[derive(Debug, Subcommand)]
 pub enum NodeCmd {

@@ -6,6 +6,13 @@ use clap::Subcommand;
 use dbc_types::models::*;
 use dbc_types::registry::*;
 
+/// The registry endpoints `dbc peers …` covers (the coverage test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::PeersActive as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::PeersGlobal as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::PeersLan as dbc_types::Endpoint>::INFO.name,
+];
+
 /// `dbc peers …`
 #[derive(Debug, Subcommand)]
 pub enum PeersCmd {

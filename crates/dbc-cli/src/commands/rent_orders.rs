@@ -7,6 +7,12 @@ use dbc_types::endpoint::Segment;
 use dbc_types::models::*;
 use dbc_types::registry::*;
 
+/// The registry endpoints `dbc rent-orders …` covers (the coverage test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::RentOrdersList as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::RentOrdersGet as dbc_types::Endpoint>::INFO.name,
+];
+
 /// `dbc rent-orders …`
 #[derive(Debug, Subcommand)]
 pub enum RentOrdersCmd {

@@ -8,6 +8,14 @@ use dbc_types::endpoint::SnapshotParams;
 use dbc_types::models::*;
 use dbc_types::registry::*;
 
+/// The registry endpoints `dbc snapshot …` covers (the coverage test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::SnapshotsList as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::SnapshotInfo as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::SnapshotCreate as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::SnapshotDelete as dbc_types::Endpoint>::INFO.name,
+];
+
 /// `dbc snapshot …`
 #[derive(Debug, Subcommand)]
 pub enum SnapshotCmd {

@@ -21,6 +21,23 @@ use dbc_types::registry::{
 use dbc_types::{SecretString, Validate};
 use std::time::Duration;
 
+/// The registry endpoints `dbc vm …` covers (the coverage test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::TaskCreate as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::TasksList as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::TaskInfo as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::TaskStart as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::TaskShutdown as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::TaskPoweroff as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::TaskStop as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::TaskRestart as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::TaskReset as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::TaskDelete as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::TaskLogs as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::TaskModify as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::TaskPasswd as dbc_types::Endpoint>::INFO.name,
+];
+
 /// Default `vm wait` timeout.
 pub const WAIT_DEFAULT: Duration = Duration::from_secs(60 * 60);
 
