@@ -1,11 +1,11 @@
 //! `dbc bare-metal …`: bare-metal servers (IPMI) and their managers.
 
-use super::{show, Ctx};
+use super::Ctx;
 use crate::args::NodeArg;
 use crate::creds::read_secret_file;
 use crate::error::CliResult;
 use clap::{Subcommand, ValueEnum};
-use dbc_types::endpoint::Segment;
+use dbc_types::endpoint::{NoParams, Segment};
 use dbc_types::models::*;
 use dbc_types::registry::*;
 use dbc_types::SecretString;
@@ -182,14 +182,13 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
             } else {
                 ctx.client_none()?
             };
-            match id {
-                Some(id) => {
-                    show::<BareMetalGet>(ctx, &c, node.as_ref(), Segment(id), Empty {}).await
-                }
-                None => {
-                    show::<BareMetalListAll>(ctx, &c, node.as_ref(), Default::default(), Empty {})
-                        .await
-                }
+            match (node, id) {
+                (None, None) => ctx.out.emit(&c.bare_metal().list().await?),
+                (None, Some(id)) => ctx.out.emit(&c.bare_metal().get(&id).await?),
+                (Some(n), None) => ctx.out.emit(&c.node(&n).bare_metal().info().await?),
+                (Some(n), Some(id)) => ctx
+                    .out
+                    .emit(&on_manager::<BareMetalGet>(&c, &n, Segment(id), Empty {}).await?),
             }
         }
         BareMetalCmd::Add {
@@ -217,28 +216,27 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                     ipmi_port,
                 }],
             };
-            show::<BareMetalAdd>(
-                ctx,
-                &ctx.client(ctx.creds.signature()?)?,
-                node.as_ref(),
-                Default::default(),
-                body,
-            )
-            .await
+            let c = ctx.client(ctx.creds.signature()?)?;
+            match node {
+                None => ctx.out.emit(&c.bare_metal().add(body).await?),
+                Some(n) => ctx
+                    .out
+                    .emit(&on_manager::<BareMetalAdd>(&c, &n, NoParams, body).await?),
+            }
         }
         BareMetalCmd::Delete { node, ids } => {
             let node = ctx.opt_node(node.as_deref())?;
-            let body = DeleteBareMetal {
-                bare_metal_node_ids: ids,
-            };
-            show::<BareMetalDelete>(
-                ctx,
-                &ctx.client(ctx.creds.signature()?)?,
-                node.as_ref(),
-                Default::default(),
-                body,
-            )
-            .await
+            let c = ctx.client(ctx.creds.signature()?)?;
+            match node {
+                None => ctx.out.emit(&c.bare_metal().delete(ids).await?),
+                Some(n) => {
+                    let body = DeleteBareMetal {
+                        bare_metal_node_ids: ids,
+                    };
+                    ctx.out
+                        .emit(&on_manager::<BareMetalDelete>(&c, &n, NoParams, body).await?)
+                }
+            }
         }
         BareMetalCmd::Modify {
             node,
@@ -269,14 +267,13 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                 ipmi_password,
                 ipmi_port,
             };
-            show::<BareMetalModify>(
-                ctx,
-                &ctx.client(ctx.creds.signature()?)?,
-                node.as_ref(),
-                Segment(id),
-                body,
-            )
-            .await
+            let c = ctx.client(ctx.creds.signature()?)?;
+            match node {
+                None => ctx.out.emit(&c.bare_metal().modify(&id, body).await?),
+                Some(n) => ctx
+                    .out
+                    .emit(&on_manager::<BareMetalModify>(&c, &n, Segment(id), body).await?),
+            }
         }
         BareMetalCmd::Power { node, command } => {
             let node = ctx.node(node.node.as_deref())?;
@@ -286,14 +283,13 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                 PowerArg::Reset => PowerCommand::Reset,
                 PowerArg::Status => PowerCommand::Status,
             };
-            show::<BareMetalPowerSet>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                BareMetalPower { command },
+            ctx.out.emit(
+                &ctx.client_any()?
+                    .node(&node)
+                    .bare_metal()
+                    .power(command)
+                    .await?,
             )
-            .await
         }
         BareMetalCmd::Bootdev { node, device } => {
             let node = ctx.node(node.node.as_deref())?;
@@ -304,14 +300,25 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                 BootArg::Disk => BootDevice::Disk,
                 BootArg::Bios => BootDevice::Bios,
             };
-            show::<BareMetalBootDevSet>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                BareMetalBootDev { device },
+            ctx.out.emit(
+                &ctx.client_any()?
+                    .node(&node)
+                    .bare_metal()
+                    .bootdev(device)
+                    .await?,
             )
-            .await
         }
     }
+}
+
+/// A manager call addressed to a manager node by id (`--node`). dbc-api's `NodeBareMetal`
+/// handle has no get/add/delete/modify (its `ClientBareMetal` ones go to the node that receives
+/// the request), so these four go through the typed [`dbc_api::Client::call`].
+async fn on_manager<E: dbc_types::Endpoint>(
+    c: &dbc_api::Client,
+    node: &dbc_types::NodeId,
+    params: E::Params,
+    req: E::Request,
+) -> Result<E::Response, dbc_api::Error> {
+    c.call::<E>(Some(node), &params, req).await
 }

@@ -1,12 +1,11 @@
 //! `dbc deeplink …`: DeepLink device info of a bare-metal server.
 
-use super::{show, Ctx};
+use super::Ctx;
 use crate::args::NodeArg;
 use crate::creds::read_secret_file;
 use crate::error::CliResult;
 use clap::Subcommand;
 use dbc_types::models::*;
-use dbc_types::registry::*;
 use dbc_types::SecretString;
 use std::path::PathBuf;
 
@@ -44,14 +43,8 @@ pub async fn run(ctx: &Ctx, cmd: DeeplinkCmd) -> CliResult {
     match cmd {
         DeeplinkCmd::Get(n) => {
             let node = ctx.node(n.node.as_deref())?;
-            show::<DeeplinkGet>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                Empty {},
-            )
-            .await
+            ctx.out
+                .emit(&ctx.client_any()?.node(&node).deeplink().get().await?)
         }
         DeeplinkCmd::Set {
             node,
@@ -65,18 +58,12 @@ pub async fn run(ctx: &Ctx, cmd: DeeplinkCmd) -> CliResult {
                 )),
                 None => None,
             };
-            let body = SetDeeplink {
+            let req = SetDeeplink {
                 device_id,
                 device_password,
             };
-            show::<DeeplinkSet>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                body,
-            )
-            .await
+            ctx.out
+                .emit(&ctx.client_any()?.node(&node).deeplink().set(req).await?)
         }
     }
 }

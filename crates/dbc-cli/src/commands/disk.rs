@@ -1,11 +1,10 @@
 //! `dbc disk …`: the disks of a VM.
 
-use super::{show, task_id, Ctx};
+use super::Ctx;
 use crate::args::TaskArg;
 use crate::error::CliResult;
 use clap::Subcommand;
 use dbc_types::models::*;
-use dbc_types::registry::*;
 
 /// The registry endpoints `dbc disk …` covers (the coverage test in `call.rs` reads these).
 pub const ENDPOINTS: &[&str] = &[
@@ -71,53 +70,22 @@ pub enum DiskCmd {
 /// `dbc disk …`
 pub async fn run(ctx: &Ctx, cmd: DiskCmd) -> CliResult {
     match cmd {
-        DiskCmd::List(at) => {
-            let node = ctx.node(at.node.as_deref())?;
-            show::<DisksList>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                task_id(&at.task)?,
-                Empty {},
-            )
-            .await
-        }
+        DiskCmd::List(at) => ctx.out.emit(&disks(ctx, &at)?.list().await?),
         DiskCmd::Resize { at, disk, size } => {
-            let node = ctx.node(at.node.as_deref())?;
-            show::<DiskResize>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                task_id(&at.task)?,
-                ResizeDisk { disk, size },
-            )
-            .await
+            ctx.out.emit(&disks(ctx, &at)?.resize(&disk, size).await?)
         }
         DiskCmd::Add {
             at,
             size,
             mount_dir,
-        } => {
-            let node = ctx.node(at.node.as_deref())?;
-            show::<DiskAdd>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                task_id(&at.task)?,
-                AddDisk { size, mount_dir },
-            )
-            .await
-        }
-        DiskCmd::Delete { at, disk } => {
-            let node = ctx.node(at.node.as_deref())?;
-            show::<DiskDelete>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                task_id(&at.task)?,
-                DeleteDisk { disk },
-            )
-            .await
-        }
+        } => ctx
+            .out
+            .emit(&disks(ctx, &at)?.add(AddDisk { size, mount_dir }).await?),
+        DiskCmd::Delete { at, disk } => ctx.out.emit(&disks(ctx, &at)?.delete(&disk).await?),
     }
+}
+
+/// The disks of the VM `at` names.
+fn disks(ctx: &Ctx, at: &TaskArg) -> CliResult<dbc_api::Disks> {
+    Ok(ctx.task(at)?.disks())
 }

@@ -1,13 +1,10 @@
 //! `dbc image …`: images on GPU nodes and image servers (list, download, upload, delete).
 
-use super::{show, Ctx};
+use super::Ctx;
 use crate::args::NodeArg;
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use clap::{Args, Subcommand};
-use dbc_types::endpoint::NoParams;
 use dbc_types::models::*;
-use dbc_types::registry::*;
-use dbc_types::Endpoint;
 
 /// The registry endpoints `dbc image …` covers (the coverage test in `call.rs` reads these).
 pub const ENDPOINTS: &[&str] = &[
@@ -111,98 +108,83 @@ pub struct OptNodeFileArgs {
     pub file: String,
 }
 
-/// The image endpoints that take only a file name (progress, stop, delete).
-async fn image_file<E: Endpoint<Request = ImageFile, Params = NoParams>>(
-    ctx: &Ctx,
-    node: Option<&dbc_types::NodeId>,
-    file: String,
-) -> CliResult {
-    let req = ImageFile {
-        image_filename: file,
-    };
-    show::<E>(ctx, &ctx.client_any()?, node, NoParams, req).await
-}
-
 /// `dbc image …`
 pub async fn run(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
     match cmd {
-        ImageCmd::List { node, server, .. } => {
-            let node = ctx.opt_node(node.as_deref())?;
-            let client = if node.is_some() {
-                ctx.client_any()?
-            } else {
-                ctx.client_none()?
-            };
-            show::<ImagesList>(
-                ctx,
-                &client,
-                node.as_ref(),
-                Default::default(),
-                ImageListRequest {
-                    image_server: server,
-                },
-            )
-            .await
-        }
-        ImageCmd::Servers => {
-            show::<ImageServersList>(ctx, &ctx.client_none()?, None, Default::default(), Empty {})
-                .await
-        }
+        ImageCmd::List { node, server, .. } => match (ctx.opt_node(node.as_deref())?, server) {
+            (Some(node), server) => ctx.out.emit(
+                &ctx.client_any()?
+                    .node(&node)
+                    .images()
+                    .list(server.as_deref())
+                    .await?,
+            ),
+            (None, Some(server)) => ctx
+                .out
+                .emit(&ctx.client_none()?.images().list_server(&server).await?),
+            (None, None) => Err(CliError::Usage(
+                "image list needs NODE (images on a GPU node) or --server ID (images on an image server)".into(),
+            )),
+        },
+        ImageCmd::Servers => ctx.out.emit(&ctx.client_none()?.images().servers().await?),
         ImageCmd::Download {
             node,
             server,
             file,
             dir,
         } => {
-            let node = ctx.node(node.node.as_deref())?;
-            let body = ImageDownload {
+            let req = ImageDownload {
                 image_server: server,
                 image_filename: file,
                 local_dir: dir,
             };
-            show::<ImageDownloadStart>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                body,
-            )
-            .await
+            ctx.out.emit(&images(ctx, &node)?.download(req).await?)
         }
-        ImageCmd::DownloadProgress(a) => {
-            let node = ctx.node(a.node.node.as_deref())?;
-            image_file::<ImageDownloadProgress>(ctx, Some(&node), a.file).await
-        }
-        ImageCmd::DownloadStop(a) => {
-            let node = ctx.node(a.node.node.as_deref())?;
-            image_file::<ImageDownloadStop>(ctx, Some(&node), a.file).await
-        }
+        ImageCmd::DownloadProgress(a) => ctx
+            .out
+            .emit(&images(ctx, &a.node)?.download_progress(&a.file).await?),
+        ImageCmd::DownloadStop(a) => ctx
+            .out
+            .emit(&images(ctx, &a.node)?.download_stop(&a.file).await?),
         ImageCmd::Upload { node, server, file } => {
-            let node = ctx.opt_node(node.as_deref())?;
-            let body = ImageUpload {
+            let req = ImageUpload {
                 image_filename: file,
                 image_server: server,
             };
-            show::<ImageUploadStart>(
-                ctx,
-                &ctx.client_any()?,
-                node.as_ref(),
-                Default::default(),
-                body,
-            )
-            .await
+            let client = ctx.client_any()?;
+            match ctx.opt_node(node.as_deref())? {
+                Some(n) => ctx.out.emit(&client.node(&n).images().upload(req).await?),
+                None => ctx.out.emit(&client.images().upload_local(req).await?),
+            }
         }
         ImageCmd::UploadProgress(a) => {
-            let node = ctx.opt_node(a.node.as_deref())?;
-            image_file::<ImageUploadProgress>(ctx, node.as_ref(), a.file).await
+            let client = ctx.client_any()?;
+            match ctx.opt_node(a.node.as_deref())? {
+                Some(n) => ctx
+                    .out
+                    .emit(&client.node(&n).images().upload_progress(&a.file).await?),
+                None => ctx
+                    .out
+                    .emit(&client.images().upload_progress_local(&a.file).await?),
+            }
         }
         ImageCmd::UploadStop(a) => {
-            let node = ctx.opt_node(a.node.as_deref())?;
-            image_file::<ImageUploadStop>(ctx, node.as_ref(), a.file).await
+            let client = ctx.client_any()?;
+            match ctx.opt_node(a.node.as_deref())? {
+                Some(n) => ctx
+                    .out
+                    .emit(&client.node(&n).images().upload_stop(&a.file).await?),
+                None => ctx
+                    .out
+                    .emit(&client.images().upload_stop_local(&a.file).await?),
+            }
         }
-        ImageCmd::Delete(a) => {
-            let node = ctx.node(a.node.node.as_deref())?;
-            image_file::<ImageDelete>(ctx, Some(&node), a.file).await
-        }
+        ImageCmd::Delete(a) => ctx.out.emit(&images(ctx, &a.node)?.delete(&a.file).await?),
     }
+}
+
+/// The images of the node `n` names (default node applies), with the caller's credentials.
+fn images(ctx: &Ctx, n: &NodeArg) -> CliResult<dbc_api::NodeImages> {
+    let node = ctx.node(n.node.as_deref())?;
+    Ok(ctx.client_any()?.node(&node).images())
 }

@@ -1,12 +1,10 @@
 //! `dbc lan …`: virtual LANs (VxLAN).
 
-use super::{show, Ctx};
+use super::Ctx;
 use crate::args::NodeArg;
 use crate::error::CliResult;
 use clap::Subcommand;
-use dbc_types::endpoint::Segment;
 use dbc_types::models::*;
-use dbc_types::registry::*;
 
 /// The registry endpoints `dbc lan …` covers (the coverage test in `call.rs` reads these).
 pub const ENDPOINTS: &[&str] = &[
@@ -71,53 +69,33 @@ pub enum LanCmd {
 pub async fn run(ctx: &Ctx, cmd: LanCmd) -> CliResult {
     match cmd {
         LanCmd::List { node, .. } => {
-            let node = ctx.opt_node(node.as_deref())?;
-            show::<LanList>(
-                ctx,
-                &ctx.client_none()?,
-                node.as_ref(),
-                Default::default(),
-                Empty {},
-            )
-            .await
+            let client = ctx.client_none()?;
+            match ctx.opt_node(node.as_deref())? {
+                Some(n) => ctx.out.emit(&client.node(&n).lan().list().await?),
+                None => ctx.out.emit(&client.lan().list().await?),
+            }
         }
         LanCmd::Info { name, node } => {
-            let node = ctx.opt_node(node.as_deref())?;
-            show::<LanGet>(
-                ctx,
-                &ctx.client_none()?,
-                node.as_ref(),
-                Segment(name),
-                Empty {},
-            )
-            .await
+            let client = ctx.client_none()?;
+            match ctx.opt_node(node.as_deref())? {
+                Some(n) => ctx.out.emit(&client.node(&n).lan().get(&name).await?),
+                None => ctx.out.emit(&client.lan().get(&name).await?),
+            }
         }
         LanCmd::Create { node, name, cidr } => {
             let node = ctx.node(node.node.as_deref())?;
-            let body = CreateNetwork {
+            let req = CreateNetwork {
                 network_name: name,
                 ip_cidr: cidr,
             };
-            show::<LanCreate>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                body,
-            )
-            .await
+            ctx.out
+                .emit(&ctx.client_any()?.node(&node).lan().create(req).await?)
         }
         LanCmd::Delete { node, name } => {
             let node = ctx.node(node.as_deref())?;
             validate_network_name(&name)?;
-            show::<LanDelete>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Segment(name),
-                Empty {},
-            )
-            .await
+            ctx.out
+                .emit(&ctx.client_any()?.node(&node).lan().delete(&name).await?)
         }
     }
 }

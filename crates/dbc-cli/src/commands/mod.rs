@@ -24,7 +24,7 @@ use crate::creds::CredInputs;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use dbc_api::{Client, Credentials};
-use dbc_types::{Endpoint, NodeId, TaskId};
+use dbc_types::{NodeId, TaskId};
 use vm::VmCmd;
 
 /// The registry endpoints of `dbc version`, `dbc stat` and `dbc client-config` (the coverage
@@ -91,9 +91,21 @@ impl Ctx {
 
     /// A client with the given credentials.
     pub fn client(&self, creds: Credentials) -> CliResult<Client> {
+        self.client_for_order(creds, None)
+    }
+
+    /// A client with the given credentials whose calls carry `rent_order` (per-GPU rentals).
+    pub fn client_for_order(
+        &self,
+        creds: Credentials,
+        rent_order: Option<dbc_types::RentOrder>,
+    ) -> CliResult<Client> {
         let mut b = Client::builder()
             .url(self.settings.url.as_str())
             .credentials(creds);
+        if let Some(r) = rent_order {
+            b = b.rent_order(r);
+        }
         b = self.settings.net.apply(b);
         if let Some(t) = self.request_timeout {
             b = b.request_timeout(t);
@@ -109,6 +121,12 @@ impl Ctx {
     /// A client without credentials.
     pub fn client_none(&self) -> CliResult<Client> {
         self.client(Credentials::None)
+    }
+
+    /// The VM `at` names (default node applies), with session > multisig > wallet credentials.
+    pub fn task(&self, at: &crate::args::TaskArg) -> CliResult<dbc_api::Task> {
+        let node = self.node(at.node.as_deref())?;
+        Ok(self.client_any()?.node(&node).task(&task_id(&at.task)?))
     }
 }
 
@@ -138,36 +156,13 @@ pub fn task_id(s: &str) -> CliResult<TaskId> {
     Ok(s.parse::<TaskId>()?)
 }
 
-/// The generic API command: one call, result rendered by [`Output`].
-pub async fn show<E: Endpoint>(
-    ctx: &Ctx,
-    client: &Client,
-    node: Option<&NodeId>,
-    params: E::Params,
-    additional: E::Request,
-) -> CliResult {
-    tracing::debug!(endpoint = E::INFO.name, path = E::INFO.path, "calling");
-    let reply = client.call::<E>(node, &params, additional).await?;
-    ctx.out.emit(&reply)
-}
-
 /// Runs the parsed command.
 pub async fn dispatch(cli: Cli, ctx: Ctx) -> CliResult {
     if let Some((fleet_args, job)) = fleet::job(&cli.command) {
         return fleet::run(&ctx, fleet_args, job).await;
     }
     match cli.command {
-        Command::Version => {
-            let c = ctx.client_none()?;
-            show::<dbc_types::registry::Version>(
-                &ctx,
-                &c,
-                None,
-                Default::default(),
-                Default::default(),
-            )
-            .await
-        }
+        Command::Version => ctx.out.emit(&ctx.client_none()?.version().await?),
         Command::Key(k) => keys::key(&ctx, k),
         Command::Sign(a) => keys::sign(&ctx, a),
         Command::Verify(a) => keys::verify(&ctx, a),
@@ -183,28 +178,8 @@ pub async fn dispatch(cli: Cli, ctx: Ctx) -> CliResult {
         Command::RentOrders(c) => rent_orders::run(&ctx, c).await,
         Command::BareMetal(c) => bare_metal::run(&ctx, c).await,
         Command::Deeplink(c) => deeplink::run(&ctx, c).await,
-        Command::Stat => {
-            let c = ctx.client_none()?;
-            show::<dbc_types::registry::Stat>(
-                &ctx,
-                &c,
-                None,
-                Default::default(),
-                Default::default(),
-            )
-            .await
-        }
-        Command::ClientConfig => {
-            let c = ctx.client_none()?;
-            show::<dbc_types::registry::Config>(
-                &ctx,
-                &c,
-                None,
-                Default::default(),
-                Default::default(),
-            )
-            .await
-        }
+        Command::Stat => ctx.out.emit(&ctx.client_none()?.stat().await?),
+        Command::ClientConfig => ctx.out.emit(&ctx.client_none()?.client_config().await?),
         Command::Config(config_cmd::ConfigCmd::Show) => ctx.out.emit(&ctx.settings),
         Command::Config(c) => config_cmd::run(&ctx.global, &c),
         Command::Completion(a) => completion::run(&a),

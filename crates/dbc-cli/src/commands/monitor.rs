@@ -5,13 +5,11 @@
 
 mod watch;
 
-use super::{show, Ctx};
+use super::Ctx;
 use crate::args::{parse_duration, NodeArg};
 use crate::error::{CliError, CliResult};
 use clap::{Args, Subcommand};
 use dbc_monitor::{Limits, Monitor, MonitorConfig};
-use dbc_types::models::{Empty, SetMonitor};
-use dbc_types::registry::{MonitorList, MonitorSet};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -132,25 +130,13 @@ pub async fn run(ctx: &Ctx, cmd: MonitorCmd) -> CliResult {
     match cmd {
         MonitorCmd::List(n) => {
             let node = ctx.node(n.node.as_deref())?;
-            show::<MonitorList>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                Empty {},
-            )
-            .await
+            ctx.out
+                .emit(&ctx.client_any()?.node(&node).monitor().list().await?)
         }
         MonitorCmd::Set { node, server } => {
             let node = ctx.node(node.node.as_deref())?;
-            show::<MonitorSet>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                SetMonitor { servers: server },
-            )
-            .await
+            ctx.out
+                .emit(&ctx.client_any()?.node(&node).monitor().set(server).await?)
         }
         MonitorCmd::Bridge(b) => bridge(ctx, b).await,
     }
@@ -211,25 +197,14 @@ fn check_server(s: &str) -> CliResult<()> {
 async fn add(ctx: &Ctx, a: AddArgs) -> CliResult {
     check_server(&a.server)?;
     let node = ctx.node(Some(&a.node))?;
-    let client = ctx.client_any()?;
-    let current = client
-        .call::<MonitorList>(Some(&node), &Default::default(), Empty {})
-        .await?
-        .servers;
+    let monitor = ctx.client_any()?.node(&node).monitor();
+    let current = monitor.list().await?.servers;
     let servers = merged(&current, &a.server, &a.node)?;
     if servers == current {
         ctx.out
             .line(&format!("{} is already in the list", a.server))?;
     } else {
-        client
-            .call::<MonitorSet>(
-                Some(&node),
-                &Default::default(),
-                SetMonitor {
-                    servers: servers.clone(),
-                },
-            )
-            .await?;
+        monitor.set(servers.clone()).await?;
     }
     ctx.out.emit(&serde_json::json!({ "servers": servers }))
 }

@@ -1,14 +1,12 @@
 //! `dbc node …`
 
-use super::{show, Ctx};
+use super::Ctx;
 use crate::args::NodeArg;
 use crate::creds::{keypair_from_suri, read_secret_file};
 use crate::error::CliResult;
 use crate::output::note;
 use crate::secret_out::{secret_hex, SecretRows};
 use clap::Subcommand;
-use dbc_types::models::{Empty, NodeInfoRequest};
-use dbc_types::registry::{NodeFreeMemory, NodeInfoGet, NodeSessionId, NodesList};
 
 /// The registry endpoints `dbc node …` covers (the coverage test in `call.rs` reads these).
 pub const ENDPOINTS: &[&str] = &[
@@ -50,19 +48,13 @@ pub enum NodeCmd {
 /// Runs a `node` subcommand.
 pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
     match cmd {
-        NodeCmd::List => {
-            show::<NodesList>(ctx, &ctx.client_none()?, None, Default::default(), Empty {}).await
-        }
+        NodeCmd::List => ctx.out.emit(&ctx.client_none()?.nodes().list().await?),
         NodeCmd::Info { node, image_server } => {
-            let node = ctx.node(node.node.as_deref())?;
-            show::<NodeInfoGet>(
-                ctx,
-                &ctx.client_none()?,
-                Some(&node),
-                Default::default(),
-                NodeInfoRequest { image_server },
-            )
-            .await
+            let node = ctx.client_none()?.node(&ctx.node(node.node.as_deref())?);
+            match image_server {
+                Some(s) => ctx.out.emit(&node.info_with_image_server(&s).await?),
+                None => ctx.out.emit(&node.info().await?),
+            }
         }
         NodeCmd::SessionId(n) => {
             let node = ctx.node(n.node.as_deref())?;
@@ -79,9 +71,7 @@ pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
                 _ => ctx.creds.keypair()?,
             };
             let client = ctx.client(creds)?;
-            let reply = client
-                .call::<NodeSessionId>(Some(&node), &Default::default(), Empty {})
-                .await?;
+            let reply = client.node(&node).session_id().await?;
             // a credential printed on purpose: hex-encoded into a zeroizing buffer
             let session_id_sign = renter.as_ref().map(|kp| {
                 let sig =
@@ -101,14 +91,8 @@ pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
         }
         NodeCmd::FreeMemory(n) => {
             let node = ctx.node(n.node.as_deref())?;
-            show::<NodeFreeMemory>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                Empty {},
-            )
-            .await
+            ctx.out
+                .emit(&ctx.client_any()?.node(&node).free_memory().await?)
         }
     }
 }

@@ -1,10 +1,8 @@
 //! `dbc peers …`: peers of the client node.
 
-use super::{show, Ctx};
+use super::Ctx;
 use crate::error::CliResult;
 use clap::Subcommand;
-use dbc_types::models::*;
-use dbc_types::registry::*;
 
 /// The registry endpoints `dbc peers …` covers (the coverage test in `call.rs` reads these).
 pub const ENDPOINTS: &[&str] = &[
@@ -29,10 +27,10 @@ pub enum PeersCmd {
 
 /// `dbc peers …`
 pub async fn run(ctx: &Ctx, cmd: PeersCmd) -> CliResult {
-    let c = ctx.client_none()?;
+    let peers = ctx.client_none()?.peers();
     match cmd {
-        PeersCmd::Active => show::<PeersActive>(ctx, &c, None, Default::default(), Empty {}).await,
-        PeersCmd::Global => show::<PeersGlobal>(ctx, &c, None, Default::default(), Empty {}).await,
-        PeersCmd::Lan => show::<PeersLan>(ctx, &c, None, Default::default(), Empty {}).await,
+        PeersCmd::Active => ctx.out.emit(&peers.active().await?),
+        PeersCmd::Global => ctx.out.emit(&peers.global().await?),
+        PeersCmd::Lan => ctx.out.emit(&peers.lan().await?),
     }
 }

@@ -1,11 +1,8 @@
 //! `dbc rent-orders …`: rent orders known to a GPU node.
 
-use super::{show, Ctx};
+use super::Ctx;
 use crate::error::CliResult;
 use clap::Subcommand;
-use dbc_types::endpoint::Segment;
-use dbc_types::models::*;
-use dbc_types::registry::*;
 
 /// The registry endpoints `dbc rent-orders …` covers (the coverage test in `call.rs` reads these).
 pub const ENDPOINTS: &[&str] = &[
@@ -34,23 +31,13 @@ pub enum RentOrdersCmd {
 pub async fn run(ctx: &Ctx, cmd: RentOrdersCmd) -> CliResult {
     match cmd {
         RentOrdersCmd::List { node, order } => {
-            let node = ctx.node(node.node.as_deref())?;
-            let c = ctx.client_none()?;
+            let node = ctx.client_none()?.node(&ctx.node(node.node.as_deref())?);
             match order {
                 Some(o) => {
                     let o: dbc_types::RentOrder = o.parse()?;
-                    show::<RentOrdersGet>(
-                        ctx,
-                        &c,
-                        Some(&node),
-                        Segment(o.as_str().to_owned()),
-                        Empty {},
-                    )
-                    .await
+                    ctx.out.emit(&node.rent_order(o.as_str()).await?)
                 }
-                None => {
-                    show::<RentOrdersList>(ctx, &c, Some(&node), Default::default(), Empty {}).await
-                }
+                None => ctx.out.emit(&node.rent_orders().await?),
             }
         }
     }

@@ -1,12 +1,10 @@
 //! `dbc snapshot …`: VM snapshots.
 
-use super::{show, task_id, Ctx};
+use super::Ctx;
 use crate::args::TaskArg;
 use crate::error::CliResult;
 use clap::Subcommand;
-use dbc_types::endpoint::SnapshotParams;
 use dbc_types::models::*;
-use dbc_types::registry::*;
 
 /// The registry endpoints `dbc snapshot …` covers (the coverage test in `call.rs` reads these).
 pub const ENDPOINTS: &[&str] = &[
@@ -72,53 +70,28 @@ pub enum SnapshotCmd {
 /// `dbc snapshot …`
 pub async fn run(ctx: &Ctx, cmd: SnapshotCmd) -> CliResult {
     match cmd {
-        SnapshotCmd::List(at) => {
-            let node = ctx.node(at.node.as_deref())?;
-            show::<SnapshotsList>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                task_id(&at.task)?,
-                Empty {},
-            )
-            .await
-        }
-        SnapshotCmd::Info { at, name } => {
-            let node = ctx.node(at.node.as_deref())?;
-            let p = SnapshotParams {
-                task_id: task_id(&at.task)?,
-                snapshot_name: name,
-            };
-            show::<SnapshotInfo>(ctx, &ctx.client_any()?, Some(&node), p, Empty {}).await
-        }
+        SnapshotCmd::List(at) => ctx.out.emit(&snapshots(ctx, &at)?.list().await?),
+        SnapshotCmd::Info { at, name } => ctx.out.emit(&snapshots(ctx, &at)?.get(&name).await?),
         SnapshotCmd::Create {
             at,
             name,
             server,
             desc,
         } => {
-            let node = ctx.node(at.node.as_deref())?;
-            let body = CreateSnapshot {
+            let req = CreateSnapshot {
                 snapshot_name: name,
                 desc,
                 image_server: server,
             };
-            show::<SnapshotCreate>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                task_id(&at.task)?,
-                body,
-            )
-            .await
+            ctx.out.emit(&snapshots(ctx, &at)?.create(req).await?)
         }
         SnapshotCmd::Delete { at, name } => {
-            let node = ctx.node(at.node.as_deref())?;
-            let p = SnapshotParams {
-                task_id: task_id(&at.task)?,
-                snapshot_name: name,
-            };
-            show::<SnapshotDelete>(ctx, &ctx.client_any()?, Some(&node), p, Empty {}).await
+            ctx.out.emit(&snapshots(ctx, &at)?.delete(&name).await?)
         }
     }
+}
+
+/// The snapshots of the VM `at` names.
+fn snapshots(ctx: &Ctx, at: &TaskArg) -> CliResult<dbc_api::Snapshots> {
+    Ok(ctx.task(at)?.snapshots())
 }

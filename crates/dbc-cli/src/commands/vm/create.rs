@@ -157,26 +157,11 @@ pub async fn create(ctx: &Ctx, a: &VmCreateArgs) -> CliResult {
     let node = ctx.node(a.node.as_deref())?;
     let spec = create_spec(a);
     spec.validate()?;
-    let client = ctx.client_any()?;
-    let created = match &a.rent_order {
-        Some(order) => {
-            let opts = dbc_api::CallOptions {
-                rent_order: Some(order.parse()?),
-                ..Default::default()
-            };
-            client
-                .call_with::<dbc_types::registry::TaskCreate>(
-                    &opts,
-                    Some(&node),
-                    &Default::default(),
-                    spec,
-                )
-                .await?
-        }
-        None => match client.node(&node).tasks().create(spec.clone()).await {
-            Ok(t) => t,
-            Err(e) => reconcile(&client, &node, &spec, e).await?,
-        },
+    let rent_order = a.rent_order.as_deref().map(str::parse).transpose()?;
+    let client = ctx.client_for_order(ctx.creds.any()?, rent_order)?;
+    let created = match client.node(&node).tasks().create(spec.clone()).await {
+        Ok(t) => t,
+        Err(e) => reconcile(&client, &node, &spec, e).await?,
     };
     if !a.wait {
         return ctx.out.emit(&created);

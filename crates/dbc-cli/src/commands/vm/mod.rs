@@ -4,20 +4,14 @@ mod create;
 
 pub use create::VmCreateArgs;
 
-use super::{show, task_id, Ctx};
+use super::{task_id, Ctx};
 use crate::args::{parse_duration, TaskArg};
 use crate::creds::{prompt_secret, read_secret_file};
 use crate::error::CliResult;
 use crate::output::note;
 use crate::wait::{wait_status, WaitSpec};
 use clap::{Args, Subcommand};
-use dbc_types::models::{
-    Empty, LogDirection, LogQuery, LogsParams, ModifyVm, RestartParams, SetPassword,
-};
-use dbc_types::registry::{
-    TaskDelete, TaskInfo, TaskLogs, TaskModify, TaskPasswd, TaskPoweroff, TaskReset, TaskRestart,
-    TaskShutdown, TaskStart, TaskStop, TasksList,
-};
+use dbc_types::models::{LogDirection, LogQuery, ModifyVm};
 use dbc_types::{SecretString, Validate};
 use std::time::Duration;
 
@@ -217,45 +211,26 @@ pub async fn run(ctx: &Ctx, cmd: VmCmd) -> CliResult {
         VmCmd::Create(a) => create::create(ctx, &a).await,
         VmCmd::List(n) => {
             let node = ctx.node(n.node.as_deref())?;
-            show::<TasksList>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                Empty {},
-            )
-            .await
+            ctx.out
+                .emit(&ctx.client_any()?.node(&node).tasks().list().await?)
         }
         VmCmd::Info(at) => {
-            let node = ctx.node(at.node.as_deref())?;
-            let task = task_id(&at.task)?;
-            let client = ctx.client_any()?;
-            let d = client
-                .call::<TaskInfo>(Some(&node), &task, Empty {})
-                .await?;
+            let d = ctx.task(&at)?.info().await?;
             ctx.out.emit_with(&d, &[("login", d.login_line())])
         }
-        VmCmd::Start(at) => action::<TaskStart>(ctx, at).await,
-        VmCmd::Shutdown(at) => action::<TaskShutdown>(ctx, at).await,
-        VmCmd::Poweroff(at) => action::<TaskPoweroff>(ctx, at).await,
-        VmCmd::Stop(at) => action::<TaskStop>(ctx, at).await,
-        VmCmd::Reset(at) => action::<TaskReset>(ctx, at).await,
-        VmCmd::Delete(at) => action::<TaskDelete>(ctx, at).await,
-        VmCmd::Restart { at, force } => {
-            let node = ctx.node(at.node.as_deref())?;
-            let params = RestartParams {
-                task_id: task_id(&at.task)?,
-                force: force.then_some(true),
-            };
-            show::<TaskRestart>(ctx, &ctx.client_any()?, Some(&node), params, Empty {}).await
-        }
+        VmCmd::Start(at) => ctx.out.emit(&ctx.task(&at)?.start().await?),
+        VmCmd::Shutdown(at) => ctx.out.emit(&ctx.task(&at)?.shutdown().await?),
+        VmCmd::Poweroff(at) => ctx.out.emit(&ctx.task(&at)?.poweroff().await?),
+        VmCmd::Stop(at) => ctx.out.emit(&ctx.task(&at)?.stop().await?),
+        VmCmd::Reset(at) => ctx.out.emit(&ctx.task(&at)?.reset().await?),
+        VmCmd::Delete(at) => ctx.out.emit(&ctx.task(&at)?.delete().await?),
+        VmCmd::Restart { at, force } => ctx.out.emit(&ctx.task(&at)?.restart(force).await?),
         VmCmd::Logs {
             at,
             head,
             tail: _,
             lines,
         } => {
-            let node = ctx.node(at.node.as_deref())?;
             let query = if head || lines.is_some() {
                 let q = LogQuery {
                     direction: if head {
@@ -270,48 +245,26 @@ pub async fn run(ctx: &Ctx, cmd: VmCmd) -> CliResult {
             } else {
                 None
             };
-            let params = LogsParams {
-                task_id: task_id(&at.task)?,
-                query,
-            };
-            show::<TaskLogs>(ctx, &ctx.client_any()?, Some(&node), params, Empty {}).await
+            ctx.out.emit(&ctx.task(&at)?.logs(query).await?)
         }
         VmCmd::Modify(a) => {
-            let node = ctx.node(a.at.node.as_deref())?;
             let spec = modify_spec(&a);
             spec.validate()?;
             if spec.new_public_ip.is_none() {
                 note("note: without --public-ip the node removes an existing public IP (repeat the current one to keep it)");
             }
-            show::<TaskModify>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                task_id(&a.at.task)?,
-                spec,
-            )
-            .await
+            ctx.out.emit(&ctx.task(&a.at)?.modify(spec).await?)
         }
         VmCmd::Passwd { at, user } => {
-            let node = ctx.node(at.node.as_deref())?;
             let password = match &ctx.global.password_file {
                 Some(p) => read_secret_file(p, "new VM password")?,
                 None => prompt_secret("New VM password: ").map_err(|e| {
                     crate::prompt::prompt_error(&e, "give the new password with --password-file PATH (stdin is not a terminal, so there is no prompt)".into())
                 })?,
             };
-            let body = SetPassword {
-                username: user,
-                password: SecretString::new(password.as_str()),
-            };
-            show::<TaskPasswd>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                task_id(&at.task)?,
-                body,
-            )
-            .await
+            let password = SecretString::new(password.as_str());
+            ctx.out
+                .emit(&ctx.task(&at)?.set_password(&user, password).await?)
         }
         VmCmd::Wait {
             at,
@@ -336,19 +289,4 @@ pub async fn run(ctx: &Ctx, cmd: VmCmd) -> CliResult {
             ctx.out.emit_with(&d, &[("login", d.login_line())])
         }
     }
-}
-
-async fn action<E>(ctx: &Ctx, at: TaskArg) -> CliResult
-where
-    E: dbc_types::Endpoint<Params = dbc_types::TaskId, Request = Empty>,
-{
-    let node = ctx.node(at.node.as_deref())?;
-    show::<E>(
-        ctx,
-        &ctx.client_any()?,
-        Some(&node),
-        task_id(&at.task)?,
-        Empty {},
-    )
-    .await
 }
