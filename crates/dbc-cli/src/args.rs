@@ -135,6 +135,9 @@ impl std::fmt::Debug for ArgSecret {
 }
 
 /// Parses `45s`, `2m`, `1h30m` (humantime) or a bare number of seconds.
+///
+/// # Errors
+/// A value that is neither whole seconds nor a humantime duration (the message shows the forms).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     if let Ok(secs) = s.parse::<u64>() {
         return Ok(Duration::from_secs(secs));

@@ -57,6 +57,9 @@ struct Demo<'a> {
 
 impl Demo<'_> {
     /// Prints one step: human lines, or one JSON object per line.
+    ///
+    /// # Errors
+    /// The step's call fails, or its record cannot be printed.
     fn step(
         &mut self,
         name: &str,
@@ -111,6 +114,9 @@ fn to_value<T: serde::Serialize>(v: &T) -> Value {
 }
 
 /// Runs the demo.
+///
+/// # Errors
+/// The simulator cannot start, or a step of the flow fails.
 pub async fn run(ctx: &Ctx, a: DemoArgs) -> CliResult {
     let sim = dbc_sim::Simulator::builder()
         .seed(a.seed)
@@ -128,6 +134,8 @@ pub async fn run(ctx: &Ctx, a: DemoArgs) -> CliResult {
     }
 }
 
+/// # Errors
+/// A step fails (the message names it), or stdout cannot be written.
 async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
     let started = Instant::now();
     let url = sim.url().to_string();

@@ -173,6 +173,9 @@ pub enum BareMetalCmd {
 }
 
 /// `dbc bare-metal …`
+///
+/// # Errors
+/// A bad node id, an unreadable IPMI password file, missing credentials, or the API's error.
 pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
     match cmd {
         BareMetalCmd::List { node, id } => {
@@ -314,6 +317,9 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
 /// A manager call addressed to a manager node by id (`--node`). dbc-api's `NodeBareMetal`
 /// handle has no get/add/delete/modify (its `ClientBareMetal` ones go to the node that receives
 /// the request), so these four go through the typed [`dbc_api::Client::call`].
+///
+/// # Errors
+/// Every error of [`dbc_api::Client::call`].
 async fn on_manager<E: dbc_types::Endpoint>(
     c: &dbc_api::Client,
     node: &dbc_types::NodeId,

@@ -233,6 +233,8 @@ pub fn parse_additional(given: Option<&str>) -> Result<serde_json::Value, CallIn
     Err(CallInputError::AdditionalNotObject(kind))
 }
 
+/// # Errors
+/// [`CallInputError::AdditionalFile`] when the file cannot be opened or read, or is too large.
 fn read_bounded(path: &str) -> Result<String, CallInputError> {
     let err = |reason: String| CallInputError::AdditionalFile {
         path: path.to_owned(),
@@ -254,6 +256,9 @@ fn read_bounded(path: &str) -> Result<String, CallInputError> {
 
 /// The target node for `d`: required ones take the default node, optional ones only what was
 /// given, and those the client node answers itself refuse one.
+///
+/// # Errors
+/// No node for an endpoint that needs one, a malformed node id, or a NODE the endpoint does not take.
 fn target(ctx: &Ctx, d: &Descriptor, given: Option<&str>) -> CliResult<Option<NodeId>> {
     match d.info.target {
         Target::Required => ctx.node(given).map(Some),

@@ -39,6 +39,9 @@ pub enum DeeplinkCmd {
 }
 
 /// `dbc deeplink …`
+///
+/// # Errors
+/// A bad or missing node id, an unreadable password file, missing credentials, or the API's error.
 pub async fn run(ctx: &Ctx, cmd: DeeplinkCmd) -> CliResult {
     match cmd {
         DeeplinkCmd::Get(n) => {

@@ -68,6 +68,9 @@ pub enum DiskCmd {
 }
 
 /// `dbc disk …`
+///
+/// # Errors
+/// A bad node or task id, missing credentials, or the API's error.
 pub async fn run(ctx: &Ctx, cmd: DiskCmd) -> CliResult {
     match cmd {
         DiskCmd::List(at) => ctx.out.emit(&disks(ctx, &at)?.list().await?),
@@ -86,6 +89,9 @@ pub async fn run(ctx: &Ctx, cmd: DiskCmd) -> CliResult {
 }
 
 /// The disks of the VM `at` names.
+///
+/// # Errors
+/// A bad or missing node id, a bad task id, or credentials that cannot be loaded.
 fn disks(ctx: &Ctx, at: &TaskArg) -> CliResult<dbc_api::Disks> {
     Ok(ctx.task(at)?.disks())
 }

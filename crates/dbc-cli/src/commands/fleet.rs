@@ -82,6 +82,8 @@ impl FleetArgs {
     }
 }
 
+/// # Errors
+/// Not a whole number from 1 to [`MAX_CONCURRENCY`].
 fn parse_concurrency(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),
@@ -144,6 +146,9 @@ pub fn job(cmd: &Command) -> Option<(FleetArgs, Job)> {
 }
 
 /// Parses node ids (deduplicated, order kept); `origin(i)` names entry `i` in errors.
+///
+/// # Errors
+/// An entry that is not a node id (the message names its origin).
 fn parse_ids<'a>(entries: impl IntoIterator<Item = (String, &'a str)>) -> CliResult<Vec<NodeId>> {
     let mut out: Vec<NodeId> = Vec::new();
     for (origin, text) in entries {
@@ -176,6 +181,8 @@ pub fn parse_nodes_file(text: &str, name: &str) -> CliResult<Vec<NodeId>> {
     parse_ids(entries)
 }
 
+/// # Errors
+/// The file cannot be read, is too large, or holds an entry that is not a node id.
 fn read_nodes_file(path: &std::path::Path) -> CliResult<Vec<NodeId>> {
     use std::io::Read as _;
     let shown = path.display().to_string();
@@ -203,6 +210,9 @@ fn read_nodes_file(path: &std::path::Path) -> CliResult<Vec<NodeId>> {
 }
 
 /// The nodes fleet mode runs on.
+///
+/// # Errors
+/// Bad ids in `--nodes` or the nodes file, or the client node's node list cannot be fetched.
 async fn resolve_nodes(ctx: &Ctx, f: &FleetArgs) -> CliResult<Vec<NodeId>> {
     let ids = if !f.nodes.is_empty() {
         parse_ids(
@@ -382,6 +392,8 @@ struct NodeErr<'a> {
     error: ErrorObj,
 }
 
+/// # Errors
+/// A result cannot be encoded, the `--jq` filter fails, or stdout cannot be written.
 fn emit_json(results: &[Outcome]) -> CliResult {
     let mut lines = Vec::with_capacity(results.len());
     for (node, r) in results {

@@ -109,6 +109,9 @@ pub struct OptNodeFileArgs {
 }
 
 /// `dbc image …`
+///
+/// # Errors
+/// Neither NODE nor `--server` for `list`, a bad or missing node id, missing credentials, or the API's error.
 pub async fn run(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
     match cmd {
         ImageCmd::List { node, server, .. } => match (ctx.opt_node(node.as_deref())?, server) {
@@ -184,6 +187,9 @@ pub async fn run(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
 }
 
 /// The images of the node `n` names (default node applies), with the caller's credentials.
+///
+/// # Errors
+/// A bad or missing node id, or credentials that cannot be loaded.
 fn images(ctx: &Ctx, n: &NodeArg) -> CliResult<dbc_api::NodeImages> {
     let node = ctx.node(n.node.as_deref())?;
     Ok(ctx.client_any()?.node(&node).images())

@@ -14,6 +14,9 @@ use serde::Serialize;
 use std::path::PathBuf;
 
 /// `--words`: 12 or 24.
+///
+/// # Errors
+/// Any number of words other than 12 or 24.
 fn parse_words(s: &str) -> Result<usize, String> {
     match s {
         "12" => Ok(12),
@@ -114,6 +117,9 @@ struct KeyInfo {
 pub const MESSAGE_WARNING: &str = "warning: a wallet signature of a string the node never saw works as a one-time login on EVERY DBC node (the node treats the message as a nonce): hand it only to a party you would let act as this wallet once; see docs/security.md";
 
 /// `dbc key …`
+///
+/// # Errors
+/// No key or an invalid SURI/keystore, an `--out` file that exists or cannot be written, or stdout cannot be written.
 pub fn key(ctx: &Ctx, cmd: KeyCmd) -> CliResult {
     match cmd {
         KeyCmd::Generate { words, out } => {
@@ -188,6 +194,9 @@ fn hex_lower(b: &[u8]) -> String {
 /// `dbc sign`: a fresh nonce (or `--message`) and its signature; with `--session-id` also
 /// `session_id_sign`. Signatures are credentials: they are hex-encoded into zeroizing buffers
 /// and printed once.
+///
+/// # Errors
+/// No key or an invalid one, or stdout cannot be written.
 pub fn sign(ctx: &Ctx, a: SignArgs) -> CliResult {
     let kp = ctx.creds.require_keypair()?;
     let (nonce, message) = match a.message {
@@ -233,6 +242,9 @@ struct Verified<'a> {
 pub const WRAPPED_HINT: &str = "the signature covers <Bytes>message</Bytes> (what browser wallet extensions sign); the DBC node verifies the raw message bytes only: sign with `dbc sign` or subkey instead";
 
 /// `dbc verify`: exit 0 valid, 1 invalid, 2 malformed.
+///
+/// # Errors
+/// A malformed address or signature (usage), or a signature that does not verify ([`CliError::Failed`]).
 pub fn verify(ctx: &Ctx, a: VerifyArgs) -> CliResult {
     let result = dbc_sign::verify_detailed(&a.address, a.message.as_bytes(), &a.signature);
     let (valid, hint) = match result {
@@ -276,6 +288,9 @@ struct MultisigOut {
 }
 
 /// `dbc multisig address`
+///
+/// # Errors
+/// A malformed member address, a missing or invalid `--threshold`, or stdout cannot be written.
 pub fn multisig(ctx: &Ctx, cmd: MultisigCmd) -> CliResult {
     match cmd {
         MultisigCmd::Address { addresses } => {

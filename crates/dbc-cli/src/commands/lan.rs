@@ -66,6 +66,9 @@ pub enum LanCmd {
 }
 
 /// `dbc lan …`
+///
+/// # Errors
+/// A bad or missing node id, an invalid network name, missing credentials, or the API's error.
 pub async fn run(ctx: &Ctx, cmd: LanCmd) -> CliResult {
     match cmd {
         LanCmd::List { node, .. } => {

@@ -72,6 +72,9 @@ impl Ctx {
     }
 
     /// The target node: the positional, else `DBC_NODE`, else the profile's `node`.
+    ///
+    /// # Errors
+    /// No node given anywhere, or one that is not a node id.
     pub fn node(&self, given: Option<&str>) -> CliResult<NodeId> {
         match given.or(self.settings.node.as_deref()) {
             Some(n) => Ok(n.parse::<NodeId>()?),
@@ -83,6 +86,9 @@ impl Ctx {
     }
 
     /// An optional node without default (absent = the client node answers locally).
+    ///
+    /// # Errors
+    /// `given` is not a node id.
     pub fn opt_node(&self, given: Option<&str>) -> CliResult<Option<NodeId>> {
         given
             .map(|n| n.parse::<NodeId>().map_err(CliError::from))
@@ -90,11 +96,17 @@ impl Ctx {
     }
 
     /// A client with the given credentials.
+    ///
+    /// # Errors
+    /// The URL, CA file or proxy of the settings is invalid.
     pub fn client(&self, creds: Credentials) -> CliResult<Client> {
         self.client_for_order(creds, None)
     }
 
     /// A client with the given credentials whose calls carry `rent_order` (per-GPU rentals).
+    ///
+    /// # Errors
+    /// The URL, CA file or proxy of the settings is invalid.
     pub fn client_for_order(
         &self,
         creds: Credentials,
@@ -114,16 +126,25 @@ impl Ctx {
     }
 
     /// A client with session > multisig > wallet credentials (or none).
+    ///
+    /// # Errors
+    /// The configured credentials cannot be loaded, or the settings are invalid.
     pub fn client_any(&self) -> CliResult<Client> {
         self.client(self.creds.any()?)
     }
 
     /// A client without credentials.
+    ///
+    /// # Errors
+    /// The URL, CA file or proxy of the settings is invalid.
     pub fn client_none(&self) -> CliResult<Client> {
         self.client(Credentials::None)
     }
 
     /// The VM `at` names (default node applies), with session > multisig > wallet credentials.
+    ///
+    /// # Errors
+    /// A bad or missing node id, a bad task id, or credentials that cannot be loaded.
     pub fn task(&self, at: &crate::args::TaskArg) -> CliResult<dbc_api::Task> {
         let node = self.node(at.node.as_deref())?;
         Ok(self.client_any()?.node(&node).task(&task_id(&at.task)?))
@@ -152,11 +173,17 @@ pub fn covered() -> impl Iterator<Item = &'static str> {
 }
 
 /// Parses a task id.
+///
+/// # Errors
+/// `s` is not a task id.
 pub fn task_id(s: &str) -> CliResult<TaskId> {
     Ok(s.parse::<TaskId>()?)
 }
 
 /// Runs the parsed command.
+///
+/// # Errors
+/// The command's error (usage, API, transport, failed check or interruption).
 pub async fn dispatch(cli: Cli, ctx: Ctx) -> CliResult {
     if let Some((fleet_args, job)) = fleet::job(&cli.command) {
         return fleet::run(&ctx, fleet_args, job).await;

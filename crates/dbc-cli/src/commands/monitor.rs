@@ -126,6 +126,9 @@ pub struct AddArgs {
 }
 
 /// `dbc monitor …`
+///
+/// # Errors
+/// A bad or missing node id, a bad server address, missing credentials, the API's error, or the bridge's.
 pub async fn run(ctx: &Ctx, cmd: MonitorCmd) -> CliResult {
     match cmd {
         MonitorCmd::List(n) => {
@@ -143,6 +146,9 @@ pub async fn run(ctx: &Ctx, cmd: MonitorCmd) -> CliResult {
 }
 
 /// Runs a bridge subcommand.
+///
+/// # Errors
+/// The bridge cannot listen, the bridge to watch is unreachable, or the API's error for `add`.
 async fn bridge(ctx: &Ctx, cmd: BridgeCmd) -> CliResult {
     match cmd {
         BridgeCmd::Serve(a) => serve(a).await,
@@ -151,6 +157,8 @@ async fn bridge(ctx: &Ctx, cmd: BridgeCmd) -> CliResult {
     }
 }
 
+/// # Errors
+/// An address cannot be bound, or the bridge fails while running.
 async fn serve(a: ServeArgs) -> CliResult {
     if a.max_frame == 0 || a.max_connections == 0 || a.max_series == 0 {
         return Err(CliError::Usage(
@@ -178,6 +186,9 @@ async fn serve(a: ServeArgs) -> CliResult {
 }
 
 /// Checks `HOST:PORT` the way the node will use it (split on `:`, port 1–65535).
+///
+/// # Errors
+/// `s` is not `HOST:PORT` with a port from 1 to 65535.
 fn check_server(s: &str) -> CliResult<()> {
     let bad = || {
         CliError::Usage(format!(
@@ -194,6 +205,8 @@ fn check_server(s: &str) -> CliResult<()> {
     }
 }
 
+/// # Errors
+/// A bad server address or node id, a full list (two servers), missing credentials, or the API's error.
 async fn add(ctx: &Ctx, a: AddArgs) -> CliResult {
     check_server(&a.server)?;
     let node = ctx.node(Some(&a.node))?;
@@ -210,6 +223,9 @@ async fn add(ctx: &Ctx, a: AddArgs) -> CliResult {
 }
 
 /// The new list: `current` plus `server`, at most two.
+///
+/// # Errors
+/// The list already holds two other servers.
 fn merged(current: &[String], server: &str, node: &str) -> CliResult<Vec<String>> {
     if current.iter().any(|s| s == server) {
         return Ok(current.to_vec());

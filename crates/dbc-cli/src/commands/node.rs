@@ -46,6 +46,9 @@ pub enum NodeCmd {
 }
 
 /// Runs a `node` subcommand.
+///
+/// # Errors
+/// A bad or missing node id, missing or invalid credentials, or the API's error.
 pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
     match cmd {
         NodeCmd::List => ctx.out.emit(&ctx.client_none()?.nodes().list().await?),

@@ -26,6 +26,9 @@ pub enum PeersCmd {
 }
 
 /// `dbc peers …`
+///
+/// # Errors
+/// The client node is unreachable or answers an error.
 pub async fn run(ctx: &Ctx, cmd: PeersCmd) -> CliResult {
     let peers = ctx.client_none()?.peers();
     match cmd {

@@ -28,6 +28,9 @@ pub enum RentOrdersCmd {
 }
 
 /// `dbc rent-orders …`
+///
+/// # Errors
+/// A bad or missing node id, a bad rent order id, or the API's error.
 pub async fn run(ctx: &Ctx, cmd: RentOrdersCmd) -> CliResult {
     match cmd {
         RentOrdersCmd::List { node, order } => {

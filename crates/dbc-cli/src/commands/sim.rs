@@ -15,6 +15,9 @@ pub enum SimCmd {
 }
 
 /// Runs a `sim` subcommand.
+///
+/// # Errors
+/// The simulator cannot start (bad options, address in use) or fails while running.
 pub async fn run(_ctx: &Ctx, cmd: SimCmd) -> CliResult {
     match cmd {
         SimCmd::Serve(args) => dbc_sim::cli::run(args)

@@ -68,6 +68,9 @@ pub enum SnapshotCmd {
 }
 
 /// `dbc snapshot …`
+///
+/// # Errors
+/// A bad node or task id, missing credentials, or the API's error.
 pub async fn run(ctx: &Ctx, cmd: SnapshotCmd) -> CliResult {
     match cmd {
         SnapshotCmd::List(at) => ctx.out.emit(&snapshots(ctx, &at)?.list().await?),
@@ -92,6 +95,9 @@ pub async fn run(ctx: &Ctx, cmd: SnapshotCmd) -> CliResult {
 }
 
 /// The snapshots of the VM `at` names.
+///
+/// # Errors
+/// A bad or missing node id, a bad task id, or credentials that cannot be loaded.
 fn snapshots(ctx: &Ctx, at: &TaskArg) -> CliResult<dbc_api::Snapshots> {
     Ok(ctx.task(at)?.snapshots())
 }

@@ -153,6 +153,9 @@ fn create_spec(a: &VmCreateArgs) -> CreateVm {
 }
 
 /// Runs `dbc vm create`.
+///
+/// # Errors
+/// An invalid spec or rent order, missing credentials, the API's error (a create whose outcome stays unknown after reconciling included), or a failed or timed-out `--wait`.
 pub async fn create(ctx: &Ctx, a: &VmCreateArgs) -> CliResult {
     let node = ctx.node(a.node.as_deref())?;
     let spec = create_spec(a);
@@ -188,6 +191,9 @@ pub async fn create(ctx: &Ctx, a: &VmCreateArgs) -> CliResult {
 }
 
 /// A create whose outcome is unknown (timeout): look for the VM before anyone creates again.
+///
+/// # Errors
+/// `err` itself unless the VM is found: it was not an unknown outcome, or no matching VM is listed, or the check failed.
 async fn reconcile(
     client: &dbc_api::Client,
     node: &dbc_types::NodeId,

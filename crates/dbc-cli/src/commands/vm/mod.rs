@@ -206,6 +206,9 @@ fn modify_spec(a: &VmModifyArgs) -> ModifyVm {
 }
 
 /// Runs a `vm` subcommand.
+///
+/// # Errors
+/// A bad node or task id, invalid arguments, missing credentials or password, the API's error, or a failed or timed-out wait.
 pub async fn run(ctx: &Ctx, cmd: VmCmd) -> CliResult {
     match cmd {
         VmCmd::Create(a) => create::create(ctx, &a).await,
