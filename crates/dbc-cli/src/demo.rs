@@ -10,7 +10,7 @@ use crate::wait::{wait_status, WaitSpec};
 use clap::Args;
 use dbc_api::{Client, Credentials};
 use dbc_sign::Signer;
-use dbc_types::models::{CreateVm, Empty, NodeInfoRequest, TaskSummary};
+use dbc_types::models::{CreateVm, TaskSummary};
 use dbc_types::registry::{NodeInfoGet, NodeSessionId, TaskDelete, TaskInfo, TasksList};
 use dbc_types::{Endpoint, NodeId, SessionIdSign};
 use serde_json::{json, Value};
@@ -162,9 +162,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
 
     // 1. machine info (no credentials)
     let anon = build(Credentials::None)?;
-    let info = anon
-        .call::<NodeInfoGet>(Some(&node), &Default::default(), NodeInfoRequest::default())
-        .await?;
+    let info = anon.node(&node).info().await?;
     let images: Vec<String> = info
         .images
         .iter()
@@ -200,9 +198,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
 
     // 2. session id: wallet signature over a fresh nonce, then the renter signs the session id
     let wallet_client = build(Credentials::signer(renter.clone()))?;
-    let sid = wallet_client
-        .call::<NodeSessionId>(Some(&node), &Default::default(), Empty {})
-        .await?;
+    let sid = wallet_client.node(&node).session_id().await?;
     let sid_sign = renter
         .sign(sid.session_id.as_str().as_bytes())
         .map_err(|e| CliError::Failed(format!("signing the session id failed: {e}")))?;
@@ -224,16 +220,11 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
 
     // 3. create the VM with the session credential (seed parameters)
     let client = build(session)?;
-    let spec = CreateVm {
-        image_name: "ubuntu.qcow2".into(),
-        gpu_count: Some(0),
-        cpu_cores: 4,
-        mem_size: 8,
-        disk_size: Some(10),
-        ssh_port: Some(5684),
-        vnc_port: 5904,
-        ..Default::default()
-    };
+    let spec = CreateVm::new("ubuntu.qcow2", 4, 8)
+        .gpu_count(0)
+        .disk_size(10)
+        .ssh_port(5684)
+        .vnc_port(5904);
     let spec_json = to_value(&spec);
     let created: TaskSummary = client.node(&node).tasks().create(spec).await?;
     let task = created.task_id.clone();
@@ -280,9 +271,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
     )?;
 
     // 5. details with the login line
-    let d = client
-        .call::<TaskInfo>(Some(&node), &task, Empty {})
-        .await?;
+    let d = client.node(&node).task(&task).info().await?;
     demo.step(
         "VM details",
         &format!("POST {}", path_of::<TaskInfo>(Some(task.as_str()))),
@@ -302,9 +291,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
     )?;
 
     // 6. list
-    let list = client
-        .call::<TasksList>(Some(&node), &Default::default(), Empty {})
-        .await?;
+    let list = client.node(&node).tasks().list().await?;
     demo.step(
         "VM list",
         &format!("POST {}", path_of::<TasksList>(None)),
@@ -315,9 +302,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
     )?;
 
     // 7. delete
-    let del = client
-        .call::<TaskDelete>(Some(&node), &task, Empty {})
-        .await?;
+    let del = client.node(&node).task(&task).delete().await?;
     demo.step(
         "delete VM",
         &format!("POST {}", path_of::<TaskDelete>(Some(task.as_str()))),
@@ -330,9 +315,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
     // 8. list again until the deleting task is gone
     let deadline = Instant::now() + Duration::from_secs(20);
     let final_list = loop {
-        let l = client
-            .call::<TasksList>(Some(&node), &Default::default(), Empty {})
-            .await?;
+        let l = client.node(&node).tasks().list().await?;
         if l.is_empty() || Instant::now() > deadline {
             break l;
         }

@@ -21,8 +21,8 @@ use clap::Args;
 use dbc_api::{Client, FanOut};
 use dbc_types::models::{Empty, ImageListRequest, NodeInfoRequest};
 use dbc_types::registry::{
-    DeeplinkGet, ImagesList, LanList, MonitorList, NodeInfoGet, NodesList, RentOrdersGet,
-    RentOrdersList, TasksList,
+    DeeplinkGet, ImagesList, LanList, MonitorList, NodeInfoGet, RentOrdersGet, RentOrdersList,
+    TasksList,
 };
 use dbc_types::{Endpoint, NodeId};
 use serde::Serialize;
@@ -231,10 +231,7 @@ async fn resolve_nodes(ctx: &Ctx, f: &FleetArgs) -> CliResult<Vec<NodeId>> {
                 .map(|(i, t)| (format!("profile `{profile}` nodes[{i}]"), t.trim())),
         )?
     } else {
-        let list = ctx
-            .client_none()?
-            .call::<NodesList>(None, &Default::default(), Empty {})
-            .await?;
+        let list = ctx.client_none()?.nodes().list().await?;
         list.mining_nodes.into_iter().map(|n| n.node_id).collect()
     };
     if ids.is_empty() {

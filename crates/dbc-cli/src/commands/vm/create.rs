@@ -118,37 +118,52 @@ pub struct VmCreateArgs {
 }
 
 fn create_spec(a: &VmCreateArgs) -> CreateVm {
-    CreateVm {
-        task_id: a.task_id.clone(),
-        image_name: a.image.clone(),
-        operation_system: a.os.map(|o| match o {
+    let s = CreateVm::new(a.image.clone(), a.cpus, a.mem)
+        .vnc_port(a.vnc_port)
+        .custom_port(a.custom_port.clone())
+        .multicast(a.multicast.clone())
+        .network_filters(a.filter.clone());
+    let s = with(s, a.task_id.clone(), CreateVm::task_id);
+    let s = with(s, a.desc.clone(), CreateVm::desc);
+    let s = with(s, a.public_ip.clone(), CreateVm::public_ip);
+    let s = with(s, a.data_file.clone(), CreateVm::data_file_name);
+    let s = with(s, a.network.clone(), CreateVm::network_name);
+    let s = with(s, a.ssh_port, CreateVm::ssh_port);
+    let s = with(s, a.rdp_port, CreateVm::rdp_port);
+    let s = with(s, a.gpus, CreateVm::gpu_count);
+    let s = with(s, a.disk, CreateVm::disk_size);
+    let s = with(
+        s,
+        a.os.map(|o| match o {
             OsArg::Linux => OsFamily::Linux,
             OsArg::Windows => OsFamily::Windows,
         }),
-        bios_mode: a.bios.map(|b| match b {
+        CreateVm::operation_system,
+    );
+    let s = with(
+        s,
+        a.bios.map(|b| match b {
             BiosArg::Legacy => BiosMode::Legacy,
             BiosArg::Uefi => BiosMode::Uefi,
             BiosArg::Pxe => BiosMode::Pxe,
         }),
-        ssh_port: a.ssh_port,
-        rdp_port: a.rdp_port,
-        vnc_port: a.vnc_port,
-        gpu_count: a.gpus,
-        cpu_cores: a.cpus,
-        mem_size: a.mem,
-        disk_size: a.disk,
-        desc: a.desc.clone(),
-        public_ip: a.public_ip.clone(),
-        data_file_name: a.data_file.clone(),
-        network_name: a.network.clone(),
-        custom_port: a.custom_port.clone(),
-        multicast: a.multicast.clone(),
-        network_filters: a.filter.clone(),
-        interface_model_type: a.nic.map(|n| match n {
+        CreateVm::bios_mode,
+    );
+    with(
+        s,
+        a.nic.map(|n| match n {
             NicArg::E1000 => InterfaceModel::E1000,
             NicArg::Rtl8139 => InterfaceModel::Rtl8139,
         }),
-        ..Default::default()
+        CreateVm::interface_model_type,
+    )
+}
+
+/// `set(spec, v)` when an optional argument was given, else `spec` unchanged.
+pub(super) fn with<S, T>(spec: S, v: Option<T>, set: impl FnOnce(S, T) -> S) -> S {
+    match v {
+        Some(v) => set(spec, v),
+        None => spec,
     }
 }
 
@@ -227,5 +242,82 @@ async fn reconcile(
             ));
             Err(err.into())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::{Cli, Command};
+    use crate::commands::vm::VmCmd;
+    use clap::Parser;
+
+    fn args(extra: &[&str]) -> VmCreateArgs {
+        let mut argv = vec!["dbc", "vm", "create", "N", "--image", "u.qcow2"];
+        argv.extend(["--cpus", "2", "--mem", "4", "--vnc-port", "5901"]);
+        argv.extend(extra);
+        match Cli::try_parse_from(argv).map(|c| c.command) {
+            Ok(Command::Vm(VmCmd::Create(a))) => *a,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_create_option_reaches_the_request() {
+        let a = args(&[
+            "--disk",
+            "10",
+            "--gpus",
+            "1",
+            "--ssh-port",
+            "22",
+            "--rdp-port",
+            "3389",
+            "--os",
+            "windows",
+            "--bios",
+            "uefi",
+            "--desc",
+            "d",
+            "--custom-port",
+            "tcp,1",
+            "--multicast",
+            "224.0.0.1:1",
+            "--network",
+            "lan01",
+            "--public-ip",
+            "203.0.113.7",
+            "--filter",
+            "f",
+            "--data-file",
+            "df",
+            "--nic",
+            "rtl8139",
+            "--task-id",
+            "T",
+        ]);
+        let want = CreateVm::new("u.qcow2", 2, 4)
+            .vnc_port(5901)
+            .disk_size(10)
+            .gpu_count(1)
+            .ssh_port(22)
+            .rdp_port(3389)
+            .operation_system(OsFamily::Windows)
+            .bios_mode(BiosMode::Uefi)
+            .desc("d")
+            .custom_port(vec!["tcp,1".into()])
+            .multicast(vec!["224.0.0.1:1".into()])
+            .network_name("lan01")
+            .public_ip("203.0.113.7")
+            .network_filters(vec!["f".into()])
+            .data_file_name("df")
+            .interface_model_type(InterfaceModel::Rtl8139)
+            .task_id("T");
+        assert_eq!(create_spec(&a), want);
+        // nothing optional given: nothing optional set
+        assert_eq!(
+            create_spec(&args(&[])),
+            CreateVm::new("u.qcow2", 2, 4).vnc_port(5901)
+        );
     }
 }

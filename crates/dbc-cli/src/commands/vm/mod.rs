@@ -2,6 +2,7 @@
 
 mod create;
 
+use create::with;
 pub use create::VmCreateArgs;
 
 use super::{task_id, Ctx};
@@ -191,18 +192,24 @@ pub enum VmCmd {
 }
 
 fn modify_spec(a: &VmModifyArgs) -> ModifyVm {
-    ModifyVm {
-        new_public_ip: a.public_ip.clone(),
-        new_ssh_port: a.ssh_port,
-        new_rdp_port: a.rdp_port,
-        new_custom_port: (!a.custom_port.is_empty()).then(|| a.custom_port.clone()),
-        new_network_filters: (!a.filter.is_empty()).then(|| a.filter.clone()),
-        new_vnc_port: a.vnc_port,
-        new_gpu_count: a.gpus,
-        new_cpu_cores: a.cpus,
-        new_mem_size: a.mem,
-        ..Default::default()
-    }
+    let s = ModifyVm::new();
+    let s = with(s, a.public_ip.clone(), ModifyVm::new_public_ip);
+    let s = with(s, a.ssh_port, ModifyVm::new_ssh_port);
+    let s = with(s, a.rdp_port, ModifyVm::new_rdp_port);
+    let s = with(
+        s,
+        (!a.custom_port.is_empty()).then(|| a.custom_port.clone()),
+        ModifyVm::new_custom_port,
+    );
+    let s = with(
+        s,
+        (!a.filter.is_empty()).then(|| a.filter.clone()),
+        ModifyVm::new_network_filters,
+    );
+    let s = with(s, a.vnc_port, ModifyVm::new_vnc_port);
+    let s = with(s, a.gpus, ModifyVm::new_gpu_count);
+    let s = with(s, a.cpus, ModifyVm::new_cpu_cores);
+    with(s, a.mem, ModifyVm::new_mem_size)
 }
 
 /// Runs a `vm` subcommand.
