@@ -109,27 +109,15 @@ fn generator() -> SchemaGenerator {
 // ---------- labels ----------
 
 fn method_label(m: HttpMethod) -> &'static str {
-    match m {
-        HttpMethod::Post => "POST",
-        HttpMethod::Any => "any (POST)",
-    }
+    m.label()
 }
 
 fn precheck_label(p: PreCheck) -> String {
-    match p {
-        PreCheck::None => "–".to_owned(),
-        PreCheck::A(msg) => format!("A (`{msg}`)"),
-        PreCheck::B => "B".to_owned(),
-        PreCheck::C => "C".to_owned(),
-    }
+    p.label()
 }
 
 fn target_label(t: Target) -> &'static str {
-    match t {
-        Target::Required => "required",
-        Target::Optional => "optional",
-        Target::Unused => "unused",
-    }
+    t.label()
 }
 
 fn path_with_query(d: &Descriptor) -> String {

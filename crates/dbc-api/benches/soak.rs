@@ -134,16 +134,11 @@ impl SimProc {
 }
 
 fn vm_spec(worker: usize, gpu: bool) -> CreateVm {
-    CreateVm {
-        image_name: "ubuntu.qcow2".into(),
-        ssh_port: Some(20_000 + worker as u16),
-        vnc_port: 30_000 + worker as u16,
-        gpu_count: Some(u32::from(gpu)),
-        cpu_cores: 2,
-        mem_size: 4,
-        disk_size: Some(10),
-        ..Default::default()
-    }
+    CreateVm::new("ubuntu.qcow2", 2, 4)
+        .ssh_port(20_000 + worker as u16)
+        .vnc_port(30_000 + worker as u16)
+        .gpu_count(u32::from(gpu))
+        .disk_size(10)
 }
 
 #[derive(Default)]

@@ -78,16 +78,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let created = n
         .tasks()
-        .create(CreateVm {
-            image_name: "ubuntu.qcow2".into(),
-            ssh_port: Some(5684),
-            vnc_port: 5904,
-            gpu_count: Some(0),
-            cpu_cores: 4,
-            mem_size: 8,
-            disk_size: Some(10),
-            ..Default::default()
-        })
+        .create(
+            CreateVm::new("ubuntu.qcow2", 4, 8)
+                .ssh_port(5684)
+                .vnc_port(5904)
+                .gpu_count(0)
+                .disk_size(10),
+        )
         .await?;
     println!("3. created task {} ({})", created.task_id, created.status);
 

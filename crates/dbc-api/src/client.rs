@@ -172,18 +172,14 @@ impl ClientBuilder {
     /// Builds the client.
     ///
     /// # Errors
-    /// [`Error::Config`] for a missing or invalid URL, an `https://` URL in a build without
-    /// the `rustls` feature, an unreadable CA file or an invalid proxy.
+    /// [`Error::NoUrl`] without a URL, [`Error::TlsNotCompiled`] for an `https://` URL in a
+    /// build without the `rustls` feature, [`Error::TransportSetup`] for an invalid URL, an
+    /// unreadable CA file or an invalid proxy.
     pub fn build(self) -> Result<Client, Error> {
         let transport = match self.transport {
             Some(t) => t,
             None => {
-                let url = self.url.ok_or_else(|| {
-                    Error::Config(
-                        "no client node URL: set one like https://node.example or http://127.0.0.1:5052"
-                            .into(),
-                    )
-                })?;
+                let url = self.url.ok_or(Error::NoUrl)?;
                 check_tls_compiled(&url)?;
                 let mut b = HttpTransport::builder().base_url(&url);
                 if let Some(t) = self.request_timeout {
@@ -198,7 +194,9 @@ impl ClientBuilder {
                 if let Some(p) = self.proxy {
                     b = b.proxy(p);
                 }
-                let t = b.build().map_err(|e| Error::Config(e.to_string()))?;
+                let t = b
+                    .build()
+                    .map_err(|source| Error::TransportSetup { source })?;
                 Arc::new(t) as BoxTransport
             }
         };
@@ -223,11 +221,9 @@ fn check_tls_compiled(url: &str) -> Result<(), Error> {
         .get(..8)
         .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
     if https && !cfg!(feature = "rustls") {
-        return Err(Error::Config(format!(
-            "`{}` needs HTTPS, which this build of dbc-api leaves out: enable dbc-api's \
-             `rustls` feature (on by default; it is off because of `default-features = false`)",
-            dbc_transport::redact_userinfo(url.trim())
-        )));
+        return Err(Error::TlsNotCompiled {
+            url: dbc_transport::redact_userinfo(url.trim()),
+        });
     }
     Ok(())
 }
@@ -278,6 +274,11 @@ impl Client {
     }
 
     /// Calls any endpoint with the client's credentials.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn call<E: Endpoint>(
         &self,
         node: Option<&NodeId>,
@@ -296,6 +297,11 @@ impl Client {
     }
 
     /// Calls any endpoint with per-call overrides.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn call_with<E: Endpoint>(
         &self,
         opts: &CallOptions,

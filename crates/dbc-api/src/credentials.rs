@@ -71,6 +71,9 @@ impl Credentials {
     }
 
     /// Produces the wire credential (signing fresh nonces where needed).
+    ///
+    /// # Errors
+    /// [`Error::Sign`] when a signer fails or a multisig set is incomplete.
     pub fn credential(&self) -> Result<Credential, Error> {
         Ok(match self {
             Credentials::None => Credential::None,

@@ -9,6 +9,38 @@ use std::time::{Duration, SystemTime};
 pub use dbc_sign::SignError;
 pub use dbc_transport::TransportError;
 
+/// A resource a node can run out of ([`ErrorKind::ResourceExhausted`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Resource {
+    /// CPU cores.
+    Cpu,
+    /// Memory.
+    Memory,
+    /// Disk space.
+    Disk,
+    /// GPUs.
+    Gpu,
+}
+
+impl Resource {
+    /// The node's short name: `cpu`, `mem`, `disk` or `gpu`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resource::Cpu => "cpu",
+            Resource::Memory => "mem",
+            Resource::Disk => "disk",
+            Resource::Gpu => "gpu",
+        }
+    }
+}
+
+impl fmt::Display for Resource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What a node's error message means, recognised from its text (spec §3, §5.6, §7, §8).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -39,8 +71,8 @@ pub enum ErrorKind {
     },
     /// Not enough CPU, memory, disk or GPUs.
     ResourceExhausted {
-        /// `cpu`, `mem`, `disk` or `gpu`.
-        resource: String,
+        /// Which resource.
+        resource: Resource,
     },
     /// `task not exist` / `task_id not exist`.
     TaskNotFound,
@@ -101,23 +133,21 @@ impl ErrorKind {
                 .and_then(|s| s.parse().ok());
             return ErrorKind::PortConflict { port };
         }
-        for (needle, res) in [
-            ("allocate cpu failed", "cpu"),
-            ("cpu count exceeds", "cpu"),
-            ("check cpu failed", "cpu"),
-            ("allocate mem failed", "mem"),
-            ("allocate memory failed", "mem"),
-            ("check memory failed", "mem"),
-            ("allocate disk failed", "disk"),
-            ("have no enough space", "disk"),
-            ("allocate gpu failed", "gpu"),
-            ("gpu_count exceeds number of leases", "gpu"),
-            ("check gpu failed", "gpu"),
+        for (needle, resource) in [
+            ("allocate cpu failed", Resource::Cpu),
+            ("cpu count exceeds", Resource::Cpu),
+            ("check cpu failed", Resource::Cpu),
+            ("allocate mem failed", Resource::Memory),
+            ("allocate memory failed", Resource::Memory),
+            ("check memory failed", Resource::Memory),
+            ("allocate disk failed", Resource::Disk),
+            ("have no enough space", Resource::Disk),
+            ("allocate gpu failed", Resource::Gpu),
+            ("gpu_count exceeds number of leases", Resource::Gpu),
+            ("check gpu failed", Resource::Gpu),
         ] {
             if m.contains(needle) {
-                return ErrorKind::ResourceExhausted {
-                    resource: res.to_owned(),
-                };
+                return ErrorKind::ResourceExhausted { resource };
             }
         }
         if m == "task not exist" || m == "task_id not exist" {
@@ -236,8 +266,28 @@ pub enum Error {
         /// The status.
         status: String,
     },
-    /// The client was misconfigured.
-    Config(String),
+    /// No client node URL was given to the builder.
+    NoUrl,
+    /// The HTTP transport could not be set up (bad URL, CA file or proxy).
+    TransportSetup {
+        /// What is wrong.
+        source: TransportError,
+    },
+    /// An `https://` URL in a build without the `rustls` feature.
+    TlsNotCompiled {
+        /// The URL (user info removed).
+        url: String,
+    },
+    /// A fan-out was asked to run an endpoint that changes state; nothing was sent.
+    MutatingFanOut {
+        /// Registry name of the endpoint.
+        endpoint: &'static str,
+    },
+    /// The call's task was cancelled (or panicked) before it produced a result.
+    Cancelled {
+        /// The node of the call, when it had one.
+        node: Option<NodeId>,
+    },
     /// A node of a fan-out did not finish within the fan-out's deadline (retries included).
     Deadline {
         /// The node.
@@ -316,6 +366,9 @@ impl Error {
             Error::Deadline { .. } => Some("the node (or the client node's link to it) hangs: check that it is online; the other nodes were not held up"),
             Error::UnknownEndpoint { .. } => Some("`dbc call --list` lists every endpoint name"),
             Error::RawRequest { .. } => Some("`dbc call --list` shows each endpoint's path; its parameters are the `{…}` placeholders and query names"),
+            Error::NoUrl => Some("set one like https://node.example or http://127.0.0.1:5052"),
+            Error::TlsNotCompiled { .. } => Some("enable dbc-api's `rustls` feature (on by default; it is off because of `default-features = false`)"),
+            Error::MutatingFanOut { .. } => Some("fan-out runs read-only endpoints only: call it per node"),
             Error::NoSigner { .. } => Some("build the client with a wallet signer (Credentials::signer), or pass the renter's signer explicitly (open_session_with)"),
             _ => None,
         }
@@ -329,23 +382,11 @@ impl Error {
             _ => false,
         }
     }
-
-    /// A process exit code: 1 API or verification failure, 2 usage/config/validation, 3 transport.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::Validation(_)
-            | Error::Config(_)
-            | Error::Sign(_)
-            | Error::UnknownEndpoint { .. }
-            | Error::RawRequest { .. }
-            | Error::NoSigner { .. } => 2,
-            e if e.is_transport() => 3,
-            _ => 1,
-        }
-    }
 }
 
 impl fmt::Display for Error {
+    /// This level's message only: the cause is [`std::error::Error::source`], the advice is
+    /// [`Error::hint`] (smithy-rs RFC-0022).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api {
@@ -354,43 +395,51 @@ impl fmt::Display for Error {
                 errcode,
                 message,
                 ..
-            } => write!(f, "{endpoint}: errcode {errcode} (HTTP {http_status}): {message}")?,
-            Error::Transport { endpoint, source } => write!(f, "{endpoint}: {source}")?,
+            } => write!(f, "{endpoint}: errcode {errcode} (HTTP {http_status}): {message}"),
+            Error::Transport { endpoint, .. } => write!(f, "{endpoint}: HTTP request failed"),
             Error::Decode {
                 endpoint,
                 http_status,
                 reason,
                 body_excerpt,
-            } => write!(f, "{endpoint}: undecodable reply (HTTP {http_status}): {reason}; body starts: {body_excerpt:?}")?,
-            Error::Validation(e) => write!(f, "not sent: {e}")?,
-            Error::Sign(e) => write!(f, "not sent: signing failed: {e}")?,
-            Error::CreateOutcomeUnknown { node, cause, .. } => {
-                write!(f, "create on node {node}: outcome unknown ({cause})")?
+            } => write!(f, "{endpoint}: undecodable reply (HTTP {http_status}): {reason}; body starts: {body_excerpt:?}"),
+            Error::Validation(_) => f.write_str("not sent: the request is invalid"),
+            Error::Sign(_) => f.write_str("not sent: signing failed"),
+            Error::CreateOutcomeUnknown { node, .. } => {
+                write!(f, "create on node {node}: outcome unknown")
             }
             Error::WaitTimeout {
                 task_id,
                 last_status,
                 waited,
-            } => write!(f, "task {task_id} still `{last_status}` after {}s", waited.as_secs())?,
-            Error::TaskFailed { task_id, status } => write!(f, "task {task_id} ended in status `{status}`")?,
-            Error::Config(m) => write!(f, "configuration: {m}")?,
-            Error::Deadline { node, after } => {
-                write!(f, "node {node}: no complete answer within {after:?}")?
+            } => write!(f, "task {task_id} still `{last_status}` after {}s", waited.as_secs()),
+            Error::TaskFailed { task_id, status } => write!(f, "task {task_id} ended in status `{status}`"),
+            Error::NoUrl => f.write_str("no client node URL"),
+            Error::TransportSetup { .. } => f.write_str("cannot set up the HTTP transport"),
+            Error::TlsNotCompiled { url } => write!(
+                f,
+                "`{url}` needs HTTPS, which this build of dbc-api leaves out"
+            ),
+            Error::MutatingFanOut { endpoint } => {
+                write!(f, "{endpoint} changes state: not run as a fan-out")
             }
-            Error::UnknownEndpoint { name } => write!(f, "no endpoint named `{name}`")?,
-            Error::RawRequest { endpoint, source } => write!(f, "{endpoint}: not sent: {source}")?,
+            Error::Cancelled { node: Some(node) } => {
+                write!(f, "node {node}: the call was cancelled")
+            }
+            Error::Cancelled { node: None } => f.write_str("the call was cancelled"),
+            Error::Deadline { node, after } => {
+                write!(f, "node {node}: no complete answer within {after:?}")
+            }
+            Error::UnknownEndpoint { name } => write!(f, "no endpoint named `{name}`"),
+            Error::RawRequest { endpoint, .. } => write!(f, "{endpoint}: not sent"),
             Error::UnknownReply { endpoint, reason } => {
-                write!(f, "{endpoint}: unreadable reply: {reason}")?
+                write!(f, "{endpoint}: unreadable reply: {reason}")
             }
             Error::NoSigner { operation } => write!(
                 f,
                 "{operation} needs the client's wallet signer, and the client has none"
-            )?,
+            ),
         }
-        if let Some(h) = self.hint() {
-            write!(f, " — hint: {h}")?;
-        }
-        Ok(())
     }
 }
 
@@ -401,6 +450,7 @@ impl std::error::Error for Error {
             Error::Validation(e) => Some(e),
             Error::Sign(e) => Some(e),
             Error::RawRequest { source, .. } => Some(source),
+            Error::TransportSetup { source } => Some(source),
             Error::CreateOutcomeUnknown { cause, .. } => Some(cause.as_ref()),
             _ => None,
         }

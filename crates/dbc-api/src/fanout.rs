@@ -75,17 +75,19 @@ impl FanOut {
             .cloned()
             .zip(out)
             .map(|(id, r)| {
-                (
-                    id,
-                    r.unwrap_or_else(|| Err(Error::Config("the call's task was cancelled".into()))),
-                )
+                let r = r.unwrap_or_else(|| {
+                    Err(Error::Cancelled {
+                        node: Some(id.clone()),
+                    })
+                });
+                (id, r)
             })
             .collect()
     }
 
     /// Any read-only endpoint of the registry on every node, with the client's credentials.
     /// A mutating endpoint is refused for every node (fan-out never changes state) with
-    /// [`Error::Config`]; nothing is sent then.
+    /// [`Error::MutatingFanOut`]; nothing is sent then.
     pub async fn call<E: Endpoint>(
         &self,
         params: &E::Params,
@@ -96,12 +98,7 @@ impl FanOut {
             return self
                 .ids
                 .iter()
-                .map(|id| {
-                    let e = Error::Config(format!(
-                        "{name} changes state: fan-out runs read-only endpoints only; call it per node"
-                    ));
-                    (id.clone(), Err(e))
-                })
+                .map(|id| (id.clone(), Err(Error::MutatingFanOut { endpoint: name })))
                 .collect();
         }
         let params = Arc::new(params.clone());

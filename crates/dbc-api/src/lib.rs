@@ -1,5 +1,9 @@
 #![doc = include_str!("../README.md")]
+#![doc = "\n## Example: the seed flow (`examples/seed_flow.rs`)\n\n```rust"]
+#![doc = include_str!("../examples/seed_flow.rs")]
+#![doc = "```"]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![warn(clippy::missing_errors_doc)]
 
 pub mod client;
 pub mod credentials;
@@ -13,7 +17,7 @@ pub mod tasks;
 
 pub use client::{CallOptions, Client, ClientBuilder, RetryPolicy};
 pub use credentials::Credentials;
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, Resource};
 pub use fanout::FanOut;
 pub use plaintext::PlaintextExposure;
 pub use resources::{
@@ -32,18 +36,33 @@ use dbc_types::NodeId;
 
 impl Client {
     /// The client node's version.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn version(&self) -> Result<ClientVersion, Error> {
         self.call::<dbc_types::registry::Version>(None, &NoParams, Empty {})
             .await
     }
     /// `/api/v1/stat`: disabled in this node version (always HTTP 500 `Unhandled request`,
     /// an [`Error::Api`]); here so every registry endpoint has a typed method.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn stat(&self) -> Result<Unsupported, Error> {
         self.call::<dbc_types::registry::Stat>(None, &NoParams, Empty {})
             .await
     }
     /// `/api/v1/config`: disabled in this node version (always HTTP 500 `Unhandled
     /// request`, an [`Error::Api`]); here so every registry endpoint has a typed method.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn client_config(&self) -> Result<Unsupported, Error> {
         self.call::<dbc_types::registry::Config>(None, &NoParams, Empty {})
             .await

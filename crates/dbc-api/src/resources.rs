@@ -110,6 +110,11 @@ node_handle!(
 
 impl Nodes {
     /// GPU nodes known to the client node.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn list(&self) -> Result<NodeList, Error> {
         self.ep::<r::NodesList>(&NoParams, Empty {}).await
     }
@@ -117,14 +122,29 @@ impl Nodes {
 
 impl Peers {
     /// Connected peers.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn active(&self) -> Result<PeerList, Error> {
         self.ep::<r::PeersActive>(&NoParams, Empty {}).await
     }
     /// Candidate peers.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn global(&self) -> Result<PeerList, Error> {
         self.ep::<r::PeersGlobal>(&NoParams, Empty {}).await
     }
     /// LAN-discovered nodes.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn lan(&self) -> Result<PeerList, Error> {
         self.ep::<r::PeersLan>(&NoParams, Empty {}).await
     }
@@ -132,24 +152,49 @@ impl Peers {
 
 impl ClientImages {
     /// Image server ids configured on the client node.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn servers(&self) -> Result<ImageServers, Error> {
         self.ep::<r::ImageServersList>(&NoParams, Empty {}).await
     }
     /// `.qcow2` files on an image server.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn list_server(&self, image_server: &str) -> Result<Vec<ListedImage>, Error> {
         let req = image_list(Some(image_server));
         self.ep::<r::ImagesList>(&NoParams, req).await
     }
     /// Upload a file from the client node itself to an image server.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn upload_local(&self, req: ImageUpload) -> Result<String, Error> {
         self.ep::<r::ImageUploadStart>(&NoParams, req).await
     }
     /// Progress of a client-node upload.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn upload_progress_local(&self, file: &str) -> Result<TransferProgress, Error> {
         self.ep::<r::ImageUploadProgress>(&NoParams, image_file(file))
             .await
     }
     /// Stop a client-node upload.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn upload_stop_local(&self, file: &str) -> Result<String, Error> {
         self.ep::<r::ImageUploadStop>(&NoParams, image_file(file))
             .await
@@ -158,10 +203,20 @@ impl ClientImages {
 
 impl ClientLan {
     /// Networks known to the client node.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn list(&self) -> Result<NetworkList, Error> {
         self.ep::<r::LanList>(&NoParams, Empty {}).await
     }
     /// One network known to the client node.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn get(&self, name: &str) -> Result<Network, Error> {
         self.ep::<r::LanGet>(&seg(name), Empty {}).await
     }
@@ -169,39 +224,61 @@ impl ClientLan {
 
 impl ClientBareMetal {
     /// Bare-metal nodes known here.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn list(&self) -> Result<BareMetalList, Error> {
         self.ep::<r::BareMetalListAll>(&NoParams, Empty {}).await
     }
     /// Filtered by node id or uuid.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn get(&self, id: &str) -> Result<BareMetalList, Error> {
         self.ep::<r::BareMetalGet>(&seg(id), Empty {}).await
     }
     /// Register servers (manager key).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn add(&self, req: AddBareMetal) -> Result<AddedBareMetal, Error> {
         self.ep::<r::BareMetalAdd>(&NoParams, req).await
     }
     /// Remove servers (manager key).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn delete(&self, ids: Vec<String>) -> Result<String, Error> {
-        let req = DeleteBareMetal {
-            bare_metal_node_ids: ids,
-        };
-        self.ep::<r::BareMetalDelete>(&NoParams, req).await
+        self.ep::<r::BareMetalDelete>(&NoParams, DeleteBareMetal::new(ids))
+            .await
     }
     /// Modify a server (manager key).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn modify(&self, node_id: &str, req: ModifyBareMetal) -> Result<String, Error> {
         self.ep::<r::BareMetalModify>(&seg(node_id), req).await
     }
 }
 
 fn image_file(f: &str) -> ImageFile {
-    ImageFile {
-        image_filename: f.to_owned(),
-    }
+    ImageFile::new(f)
 }
 
 fn image_list(image_server: Option<&str>) -> ImageListRequest {
-    ImageListRequest {
-        image_server: image_server.map(str::to_owned),
+    match image_server {
+        Some(s) => ImageListRequest::new().image_server(s),
+        None => ImageListRequest::new(),
     }
 }
 
@@ -224,18 +301,31 @@ impl NodeClient {
         self.c.credentials()
     }
     /// Machine info (no credentials needed).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn info(&self) -> Result<NodeInfo, Error> {
-        self.ep::<r::NodeInfoGet>(&NoParams, NodeInfoRequest::default())
+        self.ep::<r::NodeInfoGet>(&NoParams, NodeInfoRequest::new())
             .await
     }
     /// Machine info including the images of an image server.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn info_with_image_server(&self, image_server: &str) -> Result<NodeInfo, Error> {
-        let req = NodeInfoRequest {
-            image_server: Some(image_server.to_owned()),
-        };
+        let req = NodeInfoRequest::new().image_server(image_server);
         self.ep::<r::NodeInfoGet>(&NoParams, req).await
     }
     /// The renter's session id (needs wallet or multisig credentials).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn session_id(&self) -> Result<SessionIdReply, Error> {
         self.ep::<r::NodeSessionId>(&NoParams, Empty {}).await
     }
@@ -281,14 +371,29 @@ impl NodeClient {
         })
     }
     /// Drop the node's page cache.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn free_memory(&self) -> Result<String, Error> {
         self.ep::<r::NodeFreeMemory>(&NoParams, Empty {}).await
     }
     /// Rent orders cached on the node.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn rent_orders(&self) -> Result<RentOrders, Error> {
         self.ep::<r::RentOrdersList>(&NoParams, Empty {}).await
     }
     /// Rent orders (the node ignores the id and lists all).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn rent_order(&self, id: &str) -> Result<RentOrders, Error> {
         self.ep::<r::RentOrdersGet>(&seg(id), Empty {}).await
     }
@@ -342,39 +447,79 @@ impl NodeClient {
 
 impl NodeImages {
     /// Images on the node (optionally including those of an image server).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn list(&self, image_server: Option<&str>) -> Result<Vec<ListedImage>, Error> {
         self.ep::<r::ImagesList>(&NoParams, image_list(image_server))
             .await
     }
     /// Start downloading an image to the node.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn download(&self, req: ImageDownload) -> Result<String, Error> {
         self.ep::<r::ImageDownloadStart>(&NoParams, req).await
     }
     /// Download progress.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn download_progress(&self, file: &str) -> Result<TransferProgress, Error> {
         self.ep::<r::ImageDownloadProgress>(&NoParams, image_file(file))
             .await
     }
     /// Stop a download.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn download_stop(&self, file: &str) -> Result<String, Error> {
         self.ep::<r::ImageDownloadStop>(&NoParams, image_file(file))
             .await
     }
     /// Upload an image from the node to an image server.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn upload(&self, req: ImageUpload) -> Result<String, Error> {
         self.ep::<r::ImageUploadStart>(&NoParams, req).await
     }
     /// Upload progress.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn upload_progress(&self, file: &str) -> Result<TransferProgress, Error> {
         self.ep::<r::ImageUploadProgress>(&NoParams, image_file(file))
             .await
     }
     /// Stop an upload.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn upload_stop(&self, file: &str) -> Result<String, Error> {
         self.ep::<r::ImageUploadStop>(&NoParams, image_file(file))
             .await
     }
     /// Delete an image file on the node.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn delete(&self, file: &str) -> Result<String, Error> {
         self.ep::<r::ImageDelete>(&NoParams, image_file(file)).await
     }
@@ -382,18 +527,38 @@ impl NodeImages {
 
 impl NodeLan {
     /// Networks hosted on the node.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn list(&self) -> Result<NetworkList, Error> {
         self.ep::<r::LanList>(&NoParams, Empty {}).await
     }
     /// One network.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn get(&self, name: &str) -> Result<Network, Error> {
         self.ep::<r::LanGet>(&seg(name), Empty {}).await
     }
     /// Create a network.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn create(&self, req: CreateNetwork) -> Result<String, Error> {
         self.ep::<r::LanCreate>(&NoParams, req).await
     }
     /// Delete a network.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn delete(&self, name: &str) -> Result<String, Error> {
         self.ep::<r::LanDelete>(&seg(name), Empty {}).await
     }
@@ -401,39 +566,74 @@ impl NodeLan {
 
 impl Monitor {
     /// The caller's monitor servers.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn list(&self) -> Result<MonitorServers, Error> {
         self.ep::<r::MonitorList>(&NoParams, Empty {}).await
     }
     /// Replace them (`[]` clears).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn set(&self, servers: Vec<String>) -> Result<String, Error> {
-        self.ep::<r::MonitorSet>(&NoParams, SetMonitor { servers })
+        self.ep::<r::MonitorSet>(&NoParams, SetMonitor::new(servers))
             .await
     }
 }
 
 impl NodeBareMetal {
     /// Info of this bare-metal server (or the manager's list).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn info(&self) -> Result<BareMetalList, Error> {
         self.ep::<r::BareMetalListAll>(&NoParams, Empty {}).await
     }
     /// IPMI power control.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn power(&self, command: PowerCommand) -> Result<String, Error> {
-        self.ep::<r::BareMetalPowerSet>(&NoParams, BareMetalPower { command })
+        self.ep::<r::BareMetalPowerSet>(&NoParams, BareMetalPower::new(command))
             .await
     }
     /// IPMI boot device (the real manager always answers an error: a known defect).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn bootdev(&self, device: BootDevice) -> Result<String, Error> {
-        self.ep::<r::BareMetalBootDevSet>(&NoParams, BareMetalBootDev { device })
+        self.ep::<r::BareMetalBootDevSet>(&NoParams, BareMetalBootDev::new(device))
             .await
     }
 }
 
 impl Deeplink {
     /// Device id and password.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn get(&self) -> Result<DeeplinkInfo, Error> {
         self.ep::<r::DeeplinkGet>(&NoParams, Empty {}).await
     }
     /// Set device id and/or password.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn set(&self, req: SetDeeplink) -> Result<String, Error> {
         self.ep::<r::DeeplinkSet>(&NoParams, req).await
     }

@@ -37,6 +37,11 @@ pub(crate) fn outcome_unknown(e: &Error) -> bool {
 
 impl Tasks {
     /// The caller's VMs on this node.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
     pub async fn list(&self) -> Result<Vec<TaskSummary>, Error> {
         self.ep::<r::TasksList>(&NoParams, Empty {}).await
     }
@@ -48,6 +53,10 @@ impl Tasks {
     /// broken reply) the error is [`Error::CreateOutcomeUnknown`], which carries the spec and
     /// the start time for [`Tasks::reconcile_create`]. Do not simply create again: the first
     /// VM may exist and hold the ports and GPUs.
+    ///
+    /// # Errors
+    /// [`Error::CreateOutcomeUnknown`] when the VM may exist although the call failed;
+    /// otherwise the errors of a call (validation, transport, node errors).
     pub async fn create(&self, spec: CreateVm) -> Result<TaskSummary, Error> {
         let started_at = SystemTime::now();
         match self.ep::<r::TaskCreate>(&NoParams, spec.clone()).await {
@@ -103,6 +112,9 @@ impl Tasks {
     /// day before `since`, the node's clock zone being unknown) and the VNC / SSH / RDP ports
     /// from the details. `Ok(None)` means no such VM exists (yet): it is then safe to create
     /// again once the node has had time to act (a real node may still be authorising for ~20 s).
+    ///
+    /// # Errors
+    /// The errors of listing the tasks or reading a candidate's details.
     pub async fn reconcile_create(
         &self,
         spec: &CreateVm,
@@ -252,6 +264,9 @@ impl Task {
     /// Polls the details until `pred` accepts the status. Stops early with
     /// [`Error::TaskFailed`] on an `… error` status that `pred` does not accept, and with
     /// [`Error::WaitTimeout`] after `opts.timeout`.
+    ///
+    /// # Errors
+    /// [`Error::TaskFailed`], [`Error::WaitTimeout`], or the errors of [`Task::info`].
     pub async fn wait_for<F>(&self, pred: F, opts: WaitOptions) -> Result<TaskDetails, Error>
     where
         F: Fn(&TaskStatus) -> bool,
@@ -273,11 +288,17 @@ impl Task {
     }
 
     /// Waits until the VM is `running` (stops early on `create error` and the like).
+    ///
+    /// # Errors
+    /// Like [`Task::wait_for`].
     pub async fn wait_running(&self, opts: WaitOptions) -> Result<TaskDetails, Error> {
         self.wait_for(TaskStatus::is_running, opts).await
     }
 
     /// Waits until the VM has disappeared (after `delete`).
+    ///
+    /// # Errors
+    /// [`Error::WaitTimeout`], or the errors of [`Task::info`] other than `TaskNotFound`.
     pub async fn wait_deleted(&self, opts: WaitOptions) -> Result<(), Error> {
         self.poll(&opts, |r| match r {
             Err(Error::Api {

@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use dbc_api::{Client, Credentials, Error, ErrorKind};
-use dbc_sign::Keypair;
 use dbc_sim::config::{MachineState, NodeConfig, NodeFaultConfig, Renter, SimConfig};
 use dbc_sim::Simulator;
 use dbc_types::models::Empty;
@@ -13,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+use dbc_testkit::keys::{keypair, ALICE, ALICE_SURI};
 
 fn world(nodes: usize, hang: Option<usize>) -> SimConfig {
     SimConfig {
@@ -44,7 +43,7 @@ fn client(url: &str, timeout: Duration) -> Client {
     Client::builder()
         .url(url)
         .request_timeout(timeout)
-        .credentials(Credentials::signer(Keypair::from_suri("//Alice").unwrap()))
+        .credentials(Credentials::signer(keypair(ALICE_SURI)))
         .build()
         .unwrap()
 }
@@ -142,9 +141,11 @@ async fn unknown_nodes_fail_alone_and_mutations_are_refused() {
         .for_nodes(ids, 16)
         .call::<TaskDelete>(&"abcdefghijklmnopqrst".parse().unwrap(), Empty {})
         .await;
-    assert!(res
-        .iter()
-        .all(|(_, r)| matches!(r, Err(Error::Config(m)) if m.contains("read-only"))));
+    assert!(res.iter().all(|(_, r)| matches!(
+        r,
+        Err(e @ Error::MutatingFanOut { endpoint: "tasks.delete" })
+            if e.hint().is_some_and(|h| h.contains("read-only"))
+    )));
     assert_eq!(sim.stats().requests, before, "nothing may be sent");
     sim.shutdown().await;
 }

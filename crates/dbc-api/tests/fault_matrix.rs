@@ -446,7 +446,7 @@ fn client_for(url: &str, proxy: Proxy) -> (Client, Arc<Counting>) {
     // Derived once: `//Alice` runs BIP39 PBKDF2, which is slow in debug builds.
     static ALICE: std::sync::OnceLock<Keypair> = std::sync::OnceLock::new();
     let alice = ALICE
-        .get_or_init(|| Keypair::from_suri("//Alice").expect("dev key"))
+        .get_or_init(|| dbc_testkit::keys::keypair(dbc_testkit::keys::ALICE_SURI))
         .clone();
     let client = Client::builder()
         .transport(counting.clone())

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 fn alice() -> Keypair {
     static K: std::sync::OnceLock<Keypair> = std::sync::OnceLock::new();
-    K.get_or_init(|| Keypair::from_suri("//Alice").unwrap())
+    K.get_or_init(|| dbc_testkit::keys::keypair(dbc_testkit::keys::ALICE_SURI))
         .clone()
 }
 
@@ -67,7 +67,8 @@ async fn many_calls_share_one_tls_handshake() {
         ),
         "{err:?}"
     );
-    assert_eq!(err.exit_code(), 3);
+    // A transport failure (the CLI maps it to exit code 3: dbc-cli/src/error.rs).
+    assert!(err.is_transport());
     assert_eq!(sim.stats().requests, 20);
     sim.shutdown().await;
 }

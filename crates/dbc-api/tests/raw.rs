@@ -2,8 +2,8 @@
 //! methods, against the simulator.
 
 use dbc_api::{Client, Credentials, Error, ErrorKind};
-use dbc_sign::Keypair;
 use dbc_sim::{SimHandle, Simulator};
+use dbc_testkit::keys::{keypair, ALICE_SURI};
 use serde_json::json;
 use std::time::Duration;
 
@@ -19,7 +19,7 @@ async fn sim() -> SimHandle {
 fn client(sim: &SimHandle) -> Client {
     Client::builder()
         .url(sim.url())
-        .credentials(Credentials::signer(Keypair::from_suri("//Alice").unwrap()))
+        .credentials(Credentials::signer(keypair(ALICE_SURI)))
         .retries(0)
         .build()
         .unwrap()
@@ -39,8 +39,7 @@ async fn raw_calls_match_the_typed_methods() {
             "tasks.create",
             Some(&node),
             &[],
-            json!({"image_name": "ubuntu.qcow2", "ssh_port": "5684", "vnc_port": "5904",
-                   "gpu_count": "0", "cpu_cores": "2", "mem_size": "4", "disk_size": "10"}),
+            serde_json::to_value(dbc_testkit::seed::create_vm()).unwrap(),
         )
         .await
         .unwrap();

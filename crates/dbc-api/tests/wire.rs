@@ -1,7 +1,7 @@
 //! Wire tests with the mock transport: exact JSON sent, fresh nonces, retry rules.
 
 use dbc_api::{Client, Credentials, Error, ErrorKind};
-use dbc_sign::{Keypair, Signer};
+use dbc_sign::Signer;
 use dbc_transport::mock::MockTransport;
 use dbc_transport::BoxTransport;
 use dbc_types::models::{CreateVm, LogDirection, LogQuery};
@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 const NODE: &str = "58fb618aa482c41114eb3cfdaefd3ba183172da9e25251449d045043fbd37f45";
 const TASK: &str = "7KhaCevciMbc5v1TZGUHei";
-const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+use dbc_testkit::keys::{keypair, ALICE, ALICE_SURI, BOB_SURI};
 
 fn node() -> NodeId {
     NODE.parse().unwrap()
@@ -33,7 +33,7 @@ fn setup(creds: Credentials) -> (MockTransport, Client) {
 }
 
 fn alice() -> Credentials {
-    Credentials::signer(Keypair::from_suri("//Alice").unwrap())
+    Credentials::signer(keypair(ALICE_SURI))
 }
 
 fn bodies(mock: &MockTransport) -> Vec<(String, Value)> {
@@ -78,7 +78,7 @@ async fn seed_call_1_machine_info_sends_no_credential() {
 async fn seed_call_2_session_id_is_wallet_signed() {
     let (mock, client) = setup(alice());
     mock.push_response(200, r#"{"errcode":0, "message":{"session_id":"3QRjS1PsbDReGJKVBBRqxUh9RqXB5jbfHJ8bMgGoJ3C9HHHHm9rCmmh"}}"#);
-    let kp = Keypair::from_suri("//Alice").unwrap();
+    let kp = keypair(ALICE_SURI);
     let creds = client
         .node(&node())
         .open_session_with(&kp)
@@ -106,16 +106,7 @@ async fn seed_call_2_session_id_is_wallet_signed() {
 }
 
 fn seed_create() -> CreateVm {
-    CreateVm {
-        image_name: "ubuntu.qcow2".into(),
-        ssh_port: Some(5684),
-        vnc_port: 5904,
-        gpu_count: Some(0),
-        cpu_cores: 4,
-        mem_size: 8,
-        disk_size: Some(10),
-        ..Default::default()
-    }
+    dbc_testkit::seed::create_vm()
 }
 
 fn session() -> Credentials {
@@ -267,14 +258,20 @@ async fn create_timeout_is_outcome_unknown_and_not_retried() {
         Error::CreateOutcomeUnknown { spec, .. } => assert_eq!(spec.vnc_port, 5904),
         other => panic!("expected CreateOutcomeUnknown, got {other:?}"),
     }
-    assert!(err.to_string().contains("reconcile"), "{err}");
+    // The advice moved from the Display to the hint (RFC-0022).
+    assert!(
+        err.hint().is_some_and(|h| h.contains("reconcile")),
+        "{:?}",
+        err.hint()
+    );
+    assert!(!err.to_string().contains("hint"), "{err}");
     assert_eq!(mock.requests().len(), 1, "create is never retried");
 }
 
 #[tokio::test]
 async fn multisig_threshold_is_a_string_and_each_member_signs_its_nonce() {
-    let a: Arc<dyn Signer> = Arc::new(Keypair::from_suri("//Alice").unwrap());
-    let b: Arc<dyn Signer> = Arc::new(Keypair::from_suri("//Bob").unwrap());
+    let a: Arc<dyn Signer> = Arc::new(keypair(ALICE_SURI));
+    let b: Arc<dyn Signer> = Arc::new(keypair(BOB_SURI));
     let wallets = vec![
         ALICE.to_owned(),
         "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty".to_owned(),
@@ -337,12 +334,16 @@ async fn validation_errors_send_nothing() {
     bad.vnc_port = 5899;
     let err = client.node(&node()).tasks().create(bad).await.unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    // The rule is the cause's message (RFC-0022: not repeated in the top-level Display).
+    let cause = std::error::Error::source(&err).map(ToString::to_string);
     assert!(
-        err.to_string()
-            .contains("vnc_port is invalid (usage: [5900, 65535])"),
-        "{err}"
+        cause
+            .as_deref()
+            .is_some_and(|c| c.contains("vnc_port is invalid (usage: [5900, 65535])")),
+        "{cause:?}"
     );
-    assert_eq!(err.exit_code(), 2);
+    // Not a transport failure (the CLI maps validation to exit code 2: dbc-cli/src/error.rs).
+    assert!(!err.is_transport());
     let no_creds = client.with_credentials(Credentials::None);
     let err = no_creds.node(&node()).tasks().list().await.unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err:?}");
@@ -403,7 +404,7 @@ async fn api_errors_are_classified_with_hints() {
             200,
             r#"{"errcode":1, "message":"allocate mem failed"}"#,
             ErrorKind::ResourceExhausted {
-                resource: "mem".into(),
+                resource: dbc_api::Resource::Memory,
             },
         ),
         (

@@ -28,7 +28,8 @@ pub fn command() -> clap::Command {
 }
 
 /// Parses `argv` (including the program name), runs the command and returns the exit code.
-/// Errors are printed to stderr as one line; results go to stdout.
+/// Errors are printed to stderr as one line (the error, its causes, then its hint once);
+/// results go to stdout.
 pub fn run<I, T>(argv: I) -> i32
 where
     I: IntoIterator<Item = T>,
@@ -92,14 +93,9 @@ where
 }
 
 fn report(e: &error::CliError) -> i32 {
-    let mut msg = e.to_string();
-    if let error::CliError::Api(dbc_api::Error::Validation(v)) = e {
-        if v.field == "credential" {
-            msg.push_str(" — give a key with --suri-file PATH (or DBC_SURI / --keystore FILE), or a session with DBC_SESSION_ID + DBC_SESSION_ID_SIGN");
-        }
-    }
-    if !msg.is_empty() {
-        output::note(&format!("error: {msg}"));
+    let line = error::report_line(e);
+    if !line.is_empty() {
+        output::note(&format!("error: {line}"));
     }
     e.exit_code()
 }

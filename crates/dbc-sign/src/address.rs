@@ -48,12 +48,18 @@ fn decode_hex32(h: &str) -> Option<[u8; 32]> {
 
 /// Decodes an address into the 32-byte public key: an SS58 address of any network prefix
 /// (checksum verified) or the key as 64 hex digits (optional `0x`, either case).
+///
+/// # Errors
+/// A [`KeyError`] for a string that is neither a valid SS58 address nor 64 hex digits.
 pub fn decode_address(address: &str) -> Result<[u8; 32], KeyError> {
     let (key, _) = decode_address_with_prefix(address)?;
     Ok(key)
 }
 
 /// Like [`decode_address`], also returning the SS58 network prefix (`None` for hex input).
+///
+/// # Errors
+/// Like [`decode_address`].
 pub fn decode_address_with_prefix(address: &str) -> Result<([u8; 32], Option<u16>), KeyError> {
     let hexbody = address.strip_prefix("0x").unwrap_or(address);
     if hexbody.len() == 64 {
@@ -126,12 +132,19 @@ fn compact_len(out: &mut Vec<u8>, n: usize) {
 /// the rule of Substrate's `pallet_multisig::Pallet::multi_account_id`. The order of
 /// `signatories` does not matter (they are sorted by public key); each must appear once.
 /// Addresses may be SS58 (any prefix) or 64-hex public keys.
+///
+/// # Errors
+/// A [`KeyError`] for an address that does not decode, a repeated signatory, or a
+/// threshold of 0 or above the number of signatories.
 pub fn multisig_address(signatories: &[&str], threshold: u16) -> Result<String, KeyError> {
     let id = multisig_account_id(signatories, threshold)?;
     Ok(encode_address(&id, DBC_SS58_PREFIX))
 }
 
 /// The 32-byte account id behind [`multisig_address`].
+///
+/// # Errors
+/// Like [`multisig_address`].
 pub fn multisig_account_id(signatories: &[&str], threshold: u16) -> Result<[u8; 32], KeyError> {
     if signatories.is_empty() {
         return Err(KeyError::Multisig(

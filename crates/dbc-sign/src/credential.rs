@@ -11,12 +11,19 @@ use dbc_types::{
 
 /// A wallet credential: `signer` signs a fresh nonce. Call it once per request; nodes refuse a
 /// nonce they have seen before.
+///
+/// # Errors
+/// The signer's [`SignError`], or one when its address or signature does not fit the
+/// wire format or the signature does not verify.
 pub fn wallet_credential(signer: &dyn Signer) -> Result<Credential, SignError> {
     wallet_credential_with_nonce(signer, Nonce::generate())
 }
 
 /// A wallet credential over a given `nonce` (deterministic apart from the signature's own
 /// randomness; for golden tests and simulators).
+///
+/// # Errors
+/// Like [`wallet_credential`].
 pub fn wallet_credential_with_nonce(
     signer: &dyn Signer,
     nonce: Nonce,
@@ -38,6 +45,9 @@ pub fn wallet_credential_with_nonce(
 /// any string as a nonce, (`wallet` = renter, `nonce` = session id, `sign` = `session_id_sign`)
 /// works **once** as a wallet credential on every DBC node, including for calls that refuse
 /// sessions (until that node has seen the nonce). See `docs/security.md`.
+///
+/// # Errors
+/// A [`SignError`] when signing fails or the values do not fit the wire format.
 pub fn session_credential(
     renter: &dyn Signer,
     session_id: &SessionId,
@@ -119,6 +129,10 @@ impl MultisigBuilder {
     }
 
     /// The bundle as a [`Credential::Multisig`], after the node's checks.
+    ///
+    /// # Errors
+    /// [`SignError::Multisig`] when the node would refuse the bundle (too few signers,
+    /// unknown members, threshold), or a signer's error.
     pub fn build(self) -> Result<Credential, SignError> {
         let mut signs = Vec::with_capacity(self.signs.len());
         for s in self.signs {

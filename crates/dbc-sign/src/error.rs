@@ -71,13 +71,13 @@ pub enum SignError {
     Key(#[from] KeyError),
     /// A value produced for the wire was refused by the wire format (for example an address the
     /// `Wallet` type does not accept).
-    #[error("a signed value does not fit the wire format: {0}")]
+    #[error("a signed value does not fit the wire format")]
     Wire(#[from] ValidationError),
     /// The multisig bundle would be refused by the GPU node; the message is the node's wording.
     #[error("the multisig bundle would be refused by the node: {0}")]
     Multisig(ValidationError),
     /// A signer produced a signature that does not verify against its own address.
-    #[error("the signer for wallet {wallet} produced a signature that does not verify: {source}")]
+    #[error("the signer for wallet {wallet} produced a signature that does not verify")]
     BadSignature {
         /// The signer's address (public).
         wallet: String,

@@ -24,6 +24,9 @@ pub trait Signer: Send + Sync {
     /// The wallet's 32-byte sr25519 public key.
     fn public_key(&self) -> [u8; 32];
     /// Signs the raw `message` bytes (signing context `substrate`, no `<Bytes>` wrapping).
+    ///
+    /// # Errors
+    /// [`SignError::Signer`] (or another variant) when the signer cannot sign.
     fn sign(&self, message: &[u8]) -> Result<SignatureHex, SignError>;
 }
 
@@ -107,12 +110,18 @@ impl Keypair {
     /// (sp-core would read it as the public development phrase).
     ///
     /// Errors never contain the URI.
+    ///
+    /// # Errors
+    /// A [`KeyError`] for a malformed URI, phrase or derivation path.
     pub fn from_suri(suri: &str) -> Result<Keypair, KeyError> {
         Self::from_suri_inner(suri, None)
     }
 
     /// Like [`Keypair::from_suri`], with the BIP39 password given separately (it overrides a
     /// `///password` inside the URI).
+    ///
+    /// # Errors
+    /// Like [`Keypair::from_suri`].
     pub fn from_suri_with_password(suri: &str, password: &str) -> Result<Keypair, KeyError> {
         Self::from_suri_inner(suri, Some(password))
     }
@@ -134,6 +143,9 @@ impl Keypair {
     }
 
     /// A key pair from a 32-byte mini-secret seed (what `0x…` SURIs and BIP39 phrases yield).
+    ///
+    /// # Errors
+    /// A [`KeyError`] when the seed does not form a key.
     pub fn from_seed(seed: &[u8; 32]) -> Result<Keypair, KeyError> {
         let mini = schnorrkel::MiniSecretKey::from_bytes(seed)
             .map_err(|_| KeyError::InvalidSuri("the seed is not 32 bytes"))?;
@@ -149,6 +161,9 @@ impl Keypair {
     }
 
     /// A fresh random key pair and its recovery phrase of `words` words (12, 15, 18, 21 or 24).
+    ///
+    /// # Errors
+    /// A [`KeyError`] for a word count other than 12, 15, 18, 21 or 24.
     pub fn generate_with_words(words: usize) -> Result<(Keypair, Phrase), KeyError> {
         let len = entropy_len(words).ok_or(KeyError::InvalidWordCount { words })?;
         let mut entropy = Zeroizing::new([0u8; 32]);

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![warn(clippy::missing_errors_doc)]
 
 mod address;
 mod credential;

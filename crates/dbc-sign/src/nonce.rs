@@ -37,6 +37,10 @@ pub fn nonce_from_uuid_bytes(bytes: [u8; 16]) -> Nonce {
 /// Decodes a nonce made by [`NonceExt::generate`] or DBC's `sign_tool` back into its UUID,
 /// checking the Base58Check checksum and that the payload is a lower-case hyphenated UUID.
 /// (Nodes accept any nonce string; this is a strict checker for tests and tools.)
+///
+/// # Errors
+/// A [`KeyError`] for a bad checksum or a payload that is not a lower-case hyphenated
+/// UUID.
 pub fn decode_nonce(n: &str) -> Result<uuid::Uuid, KeyError> {
     if n.is_empty() || n.len() > 128 {
         return Err(KeyError::InvalidNonce("wrong length"));

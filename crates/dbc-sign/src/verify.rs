@@ -34,6 +34,9 @@ pub fn verify(address: &str, message: &[u8], signature_hex: &str) -> bool {
 /// Like [`verify`], saying why a signature fails. When the signature is valid for
 /// `<Bytes>` + message + `</Bytes>` (what browser wallet extensions sign) the error is
 /// [`VerifyError::WrappedBytes`]: DBC nodes only accept signatures of the raw bytes.
+///
+/// # Errors
+/// A [`VerifyError`] saying why the signature does not verify.
 pub fn verify_detailed(
     address: &str,
     message: &[u8],

@@ -10,16 +10,11 @@ pub fn create_vm() -> CreateVm {
 
 /// The seed create with other ports (several VMs on one node need distinct ports).
 pub fn create_vm_on_ports(ssh: u16, vnc: u16) -> CreateVm {
-    CreateVm {
-        image_name: "ubuntu.qcow2".into(),
-        ssh_port: Some(ssh),
-        vnc_port: vnc,
-        gpu_count: Some(0),
-        cpu_cores: 4,
-        mem_size: 8,
-        disk_size: Some(10),
-        ..Default::default()
-    }
+    CreateVm::new("ubuntu.qcow2", 4, 8)
+        .ssh_port(ssh)
+        .vnc_port(vnc)
+        .gpu_count(0)
+        .disk_size(10)
 }
 
 /// The create `additional` as raw JSON (numbers as strings, as the node reads them), with one GPU.

@@ -60,7 +60,7 @@ pub enum TransportError {
         reason: String,
     },
     /// The TCP connection could not be established; nothing was sent.
-    #[error("{method} {path}: cannot connect to {addr}: {kind} ({detail}); nothing was sent, check that the node is running and the address is right")]
+    #[error("{method} {path}: cannot connect to {addr}: {kind} ({detail}); nothing was sent")]
     Connect {
         /// HTTP method.
         method: String,

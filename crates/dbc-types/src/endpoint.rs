@@ -11,6 +11,7 @@ use std::fmt::Debug;
 
 /// HTTP method an endpoint accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HttpMethod {
     /// `POST` only (every endpoint but the version, stat and config).
     Post,
@@ -23,10 +24,18 @@ impl HttpMethod {
     pub fn wire(self) -> &'static str {
         "POST"
     }
+    /// The label used in generated docs and listings: `POST` or `any (POST)`.
+    pub fn label(self) -> &'static str {
+        match self {
+            HttpMethod::Post => "POST",
+            HttpMethod::Any => "any (POST)",
+        }
+    }
 }
 
 /// Authorization the GPU node (or client node) applies, spec §0 / §5.7.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Auth {
     /// No credentials needed.
     None,
@@ -61,6 +70,7 @@ impl Auth {
 
 /// The client node's syntactic credential pre-check (spec §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PreCheck {
     /// No pre-check.
     None,
@@ -72,6 +82,18 @@ pub enum PreCheck {
     C,
 }
 
+impl PreCheck {
+    /// The label used in generated docs and listings: `–`, ``A (`message`)``, `B` or `C`.
+    pub fn label(self) -> String {
+        match self {
+            PreCheck::None => "–".to_owned(),
+            PreCheck::A(msg) => format!("A (`{msg}`)"),
+            PreCheck::B => "B".to_owned(),
+            PreCheck::C => "C".to_owned(),
+        }
+    }
+}
+
 /// Message of pre-check A on most endpoints.
 pub const PRECHECK_A_DEFAULT: &str = "wallet_sign and multisig_wallets all invalid";
 /// Message of pre-check A on create, image and disk endpoints.
@@ -79,6 +101,7 @@ pub const PRECHECK_A_CREATE: &str = "session_id and wallet all invalid";
 
 /// Whether `peer_nodes_list[0]` is needed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Target {
     /// A GPU node id is required (`peer_nodeid is empty` otherwise).
     Required,
@@ -86,6 +109,17 @@ pub enum Target {
     Optional,
     /// Not used (the body is not read or the reply is local).
     Unused,
+}
+
+impl Target {
+    /// The label used in generated docs and listings: `required`, `optional` or `unused`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Target::Required => "required",
+            Target::Optional => "optional",
+            Target::Unused => "unused",
+        }
+    }
 }
 
 /// The static description of an endpoint: everything codegen, docs and tests need.
@@ -128,6 +162,9 @@ pub trait PathParams: Debug + Clone + Send + Sync + 'static {
         Vec::new()
     }
     /// Checks the parameters' own rules (e.g. `line_num` in 1–100); called by [`build_request`].
+    ///
+    /// # Errors
+    /// A [`ValidationError`] naming the parameter that breaks a rule.
     fn validate_params(&self) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -283,6 +320,10 @@ pub fn render_path(
 
 /// Checks the envelope the way the client node would (spec §4, §5.1) plus the endpoint's
 /// own parameter rules.
+///
+/// # Errors
+/// A [`ValidationError`]: a missing target node, a credential the endpoint does not
+/// accept, or an `additional` member that breaks a rule.
 pub fn validate_envelope<E: Endpoint>(env: &Envelope<E::Request>) -> Result<(), ValidationError> {
     let info = E::INFO;
     if info.target == Target::Required && env.peer.is_none() {
@@ -343,6 +384,10 @@ pub fn validate_envelope<E: Endpoint>(env: &Envelope<E::Request>) -> Result<(), 
 }
 
 /// Builds the wire request for endpoint `E`: validates, renders the path and serialises the body.
+///
+/// # Errors
+/// A [`ValidationError`] from [`validate_envelope`], the parameters or the path, or
+/// when the body cannot be serialised.
 pub fn build_request<E: Endpoint>(
     params: &E::Params,
     env: &Envelope<E::Request>,
@@ -363,6 +408,10 @@ pub fn build_request<E: Endpoint>(
 }
 
 /// Decodes a reply for endpoint `E`.
+///
+/// # Errors
+/// [`ReplyError::Api`] for an error reply, [`ReplyError::Decode`] for a body that is not
+/// `E`'s response.
 pub fn decode<E: Endpoint>(http_status: u16, body: &[u8]) -> Result<E::Response, ReplyError> {
     decode_reply::<E::Response>(http_status, body)
 }

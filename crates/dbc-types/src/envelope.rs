@@ -93,6 +93,9 @@ pub struct SessionIdSign(std::sync::Arc<Zeroizing<String>>);
 
 impl SessionIdSign {
     /// Wraps a signature hex string (128 hex digits, optional `0x`).
+    ///
+    /// # Errors
+    /// A [`ValidationError`] unless `hex` is 128 hex digits (optionally `0x`-prefixed).
     pub fn new(hex: &str) -> Result<Self, ValidationError> {
         let h = hex.strip_prefix("0x").unwrap_or(hex);
         if h.len() != 128 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -265,6 +268,9 @@ impl<A: Serialize> Envelope<A> {
     /// assert_eq!(env.to_json_vec()?, serde_json::to_vec(&env)?);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    /// serde's error when `additional` cannot be serialised.
     pub fn to_json_vec(&self) -> Result<Vec<u8>, serde_json::Error> {
         let mut out = Vec::with_capacity(512);
         out.extend_from_slice(b"{\"peer_nodes_list\":[");

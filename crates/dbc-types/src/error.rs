@@ -9,6 +9,7 @@ use std::fmt;
 /// using the node's own wording where the spec gives one, so the error reads like the reply
 /// the node would have sent. The offending value is never included (it may be a secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ValidationError {
     /// The request member or identifier that is wrong.
     pub field: Cow<'static, str>,
@@ -45,6 +46,9 @@ pub(crate) fn invalid<T>(
 /// Checks applied to a request before it is sent.
 pub trait Validate {
     /// Returns the first rule this value breaks, in the order the node checks them.
+    ///
+    /// # Errors
+    /// The first [`ValidationError`] found.
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }

@@ -223,6 +223,9 @@ string_id!(
 
 impl NodeId {
     /// A node id made of one repeated hex digit; handy in docs and tests.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] when `digit` is not a hex digit.
     pub fn repeat(digit: char) -> Result<Self, ValidationError> {
         std::iter::repeat_n(digit, 64).collect::<String>().parse()
     }

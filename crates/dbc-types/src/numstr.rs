@@ -15,11 +15,17 @@ pub mod num_str {
     use super::*;
 
     /// Writes `value` as a JSON string.
+    ///
+    /// # Errors
+    /// The serializer's error.
     pub fn serialize<T: Display, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(value)
     }
 
     /// Reads a JSON string or integer.
+    ///
+    /// # Errors
+    /// The deserializer's error for anything but a number or a string holding one.
     pub fn deserialize<'de, T, D>(d: D) -> Result<T, D::Error>
     where
         T: FromStr + TryFrom<u64> + TryFrom<i64>,
@@ -35,6 +41,9 @@ pub mod opt_num_str {
     use super::*;
 
     /// Writes `Some(v)` as a JSON string, `None` as `null`.
+    ///
+    /// # Errors
+    /// The serializer's error.
     pub fn serialize<T: Display, S: Serializer>(
         value: &Option<T>,
         s: S,
@@ -46,6 +55,9 @@ pub mod opt_num_str {
     }
 
     /// Reads a JSON string, integer or `null`.
+    ///
+    /// # Errors
+    /// The deserializer's error for anything but a number, a string holding one, or `null`.
     pub fn deserialize<'de, T, D>(d: D) -> Result<Option<T>, D::Error>
     where
         T: FromStr + TryFrom<u64> + TryFrom<i64>,

@@ -1,7 +1,11 @@
 //! The endpoint registry: one declaration per endpoint of the spec's §0 table.
 //!
-//! Each declaration produces a unit struct implementing [`Endpoint`] and a row in [`REGISTRY`].
-//! Adding an endpoint is adding a declaration here; nothing else is hand-written per endpoint.
+//! Each declaration produces a unit struct implementing [`Endpoint`] and a row in [`REGISTRY`]
+//! (with its type-erased [`Descriptor::build_json`] / [`Descriptor::decode_json`]). With the
+//! declaration and its models, the generic request path, the type-erased path (`dbc call`,
+//! dbc-api's fault matrix) and codegen need nothing more. Written by hand per endpoint remain:
+//! its one-line typed method in dbc-api (whose tests check their list against this registry),
+//! the simulator's behaviour and, optionally, a dedicated CLI command.
 
 use crate::endpoint::{
     roundtrip_request, roundtrip_value, Auth, Descriptor, Endpoint, EndpointInfo, HttpMethod,

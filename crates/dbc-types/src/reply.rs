@@ -77,6 +77,10 @@ pub fn excerpt(body: &[u8]) -> String {
 ///
 /// Success means HTTP 200 **and** `errcode == 0` (spec §2). Any other well-formed envelope
 /// becomes [`ReplyError::Api`]; anything else [`ReplyError::Decode`] with a body excerpt.
+///
+/// # Errors
+/// [`ReplyError::Api`] for an error reply, [`ReplyError::Decode`] for a body that is not
+/// a reply carrying a `T`.
 pub fn decode_reply<T: DeserializeOwned>(http_status: u16, body: &[u8]) -> Result<T, ReplyError> {
     if http_status == 200 {
         // One pass for the usual success reply (`errcode` 0 written before `message`).

@@ -10,7 +10,6 @@
 //! No JSON file is skipped: `every_fixture_is_mapped` fails when a file is in neither table.
 
 use dbc_types::endpoint::{Descriptor, NoParams};
-use dbc_types::models::CreateVm;
 use dbc_types::registry::{self, TaskCreate};
 use dbc_types::{build_request, Credential, Envelope, ReplyError, SessionIdSign};
 use serde_json::{json, Value};
@@ -546,19 +545,10 @@ fn success_shape_with_non_200_status_is_an_error() {
 /// Seed §3: the create body of the six seed calls, built through the typed request builder.
 #[test]
 fn seed_create_body_has_exact_members_and_string_values() {
-    let node = "58fb618aa482c41114eb3cfdaefd3ba183172da9e25251449d045043fbd37f45";
-    let session_id = "3QRjS1PsbDReGJKVBBRqxUh9RqXB5jbfHJ8bMgGoJ3C9HHHHm9rCmmh";
+    let node = dbc_testkit::ids::SEED_NODE;
+    let session_id = dbc_testkit::ids::SAMPLE_SESSION_ID;
     let sign = "0123456789abcdef".repeat(8);
-    let create = CreateVm {
-        image_name: "ubuntu.qcow2".into(),
-        ssh_port: Some(5684),
-        vnc_port: 5904,
-        gpu_count: Some(0),
-        cpu_cores: 4,
-        mem_size: 8,
-        disk_size: Some(10),
-        ..Default::default()
-    };
+    let create = dbc_testkit::seed::create_vm();
     let env = Envelope {
         peer: Some(node.parse().expect("node id")),
         additional: create,

@@ -48,16 +48,7 @@ fn session() -> Credential {
 }
 
 fn good_create() -> CreateVm {
-    CreateVm {
-        image_name: "ubuntu.qcow2".into(),
-        ssh_port: Some(5684),
-        vnc_port: 5904,
-        gpu_count: Some(0),
-        cpu_cores: 4,
-        mem_size: 8,
-        disk_size: Some(10),
-        ..Default::default()
-    }
+    dbc_testkit::seed::create_vm()
 }
 
 fn create_env(c: CreateVm) -> Envelope<CreateVm> {

@@ -252,8 +252,9 @@ async fn fan<E: Endpoint>(fan: &FanOut, params: E::Params, additional: E::Reques
         .into_iter()
         .map(|(id, r)| {
             let r = r.and_then(|v| {
-                serde_json::to_string(&v).map_err(|e| {
-                    dbc_api::Error::Config(format!("cannot encode the reply as JSON: {e}"))
+                serde_json::to_string(&v).map_err(|e| dbc_api::Error::UnknownReply {
+                    endpoint: E::INFO.name,
+                    reason: format!("cannot encode the reply as JSON: {e}"),
                 })
             });
             (id, r)
@@ -353,7 +354,7 @@ pub fn error_kind(e: &dbc_api::Error) -> String {
         E::Decode { .. } => "decode",
         E::Validation(_) => "validation",
         E::Sign(_) => "sign",
-        E::Config(_) => "config",
+        E::NoUrl | E::TransportSetup { .. } | E::TlsNotCompiled { .. } => "config",
         _ => "other",
     };
     s.to_owned()
@@ -362,12 +363,7 @@ pub fn error_kind(e: &dbc_api::Error) -> String {
 /// The error object of `e`.
 pub fn error_obj(e: &dbc_api::Error) -> ErrorObj {
     let hint = e.hint().map(str::to_owned);
-    let mut message = e.to_string();
-    if let Some(h) = &hint {
-        if let Some(stripped) = message.strip_suffix(&format!(" — hint: {h}")) {
-            message = stripped.to_owned();
-        }
-    }
+    let message = crate::error::chain(e);
     ErrorObj {
         kind: error_kind(e),
         message,

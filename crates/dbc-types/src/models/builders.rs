@@ -2,15 +2,20 @@
 //! plus one setter per optional member, e.g.
 //! `CreateVm::new("ubuntu.qcow2", 4, 8).ssh_port(5684).vnc_port(5904)`.
 
-use super::bare_metal::{AddBareMetal, ModifyBareMetal, NewBareMetal};
+use super::bare_metal::{
+    AddBareMetal, BareMetalBootDev, BareMetalPower, BootDevice, DeleteBareMetal, ModifyBareMetal,
+    NewBareMetal, PowerCommand,
+};
 use super::deeplink::SetDeeplink;
-use super::disks::AddDisk;
-use super::images::{ImageDownload, ImageUpload};
+use super::disks::{AddDisk, DeleteDisk, ResizeDisk};
+use super::images::{ImageDownload, ImageFile, ImageListRequest, ImageUpload};
 use super::lan::CreateNetwork;
+use super::mining_nodes::NodeInfoRequest;
+use super::monitor::SetMonitor;
 use super::snapshots::CreateSnapshot;
 use super::tasks::{
     BiosMode, CreateVm, InterfaceModel, LogDirection, LogQuery, LogsParams, ModifyVm, OsFamily,
-    RestartParams,
+    RestartParams, SetPassword,
 };
 use crate::endpoint::SnapshotParams;
 use crate::ids::TaskId;
@@ -261,6 +266,94 @@ impl SnapshotParams {
         }
     }
 }
+
+impl SetPassword {
+    /// Set `username`'s login password.
+    pub fn new(username: impl Into<String>, password: SecretString) -> Self {
+        SetPassword {
+            username: username.into(),
+            password,
+        }
+    }
+}
+
+impl ResizeDisk {
+    /// Grow `disk` by `size_gib` GiB.
+    pub fn new(disk: impl Into<String>, size_gib: u32) -> Self {
+        ResizeDisk {
+            disk: disk.into(),
+            size: size_gib,
+        }
+    }
+}
+
+impl DeleteDisk {
+    /// Delete data disk `disk`.
+    pub fn new(disk: impl Into<String>) -> Self {
+        DeleteDisk { disk: disk.into() }
+    }
+}
+
+impl ImageFile {
+    /// The image file `image_filename`.
+    pub fn new(image_filename: impl Into<String>) -> Self {
+        ImageFile {
+            image_filename: image_filename.into(),
+        }
+    }
+}
+
+impl SetMonitor {
+    /// Replace the monitor servers with `servers` (`[]` clears).
+    pub fn new(servers: Vec<String>) -> Self {
+        SetMonitor { servers }
+    }
+}
+
+impl DeleteBareMetal {
+    /// Remove these bare-metal servers.
+    pub fn new(bare_metal_node_ids: Vec<String>) -> Self {
+        DeleteBareMetal {
+            bare_metal_node_ids,
+        }
+    }
+}
+
+impl BareMetalPower {
+    /// An IPMI power command.
+    pub fn new(command: PowerCommand) -> Self {
+        BareMetalPower { command }
+    }
+}
+
+impl BareMetalBootDev {
+    /// An IPMI boot device.
+    pub fn new(device: BootDevice) -> Self {
+        BareMetalBootDev { device }
+    }
+}
+
+impl NodeInfoRequest {
+    /// Machine info without image-server images.
+    pub fn new() -> Self {
+        NodeInfoRequest::default()
+    }
+}
+
+setters!(NodeInfoRequest {
+    text image_server,
+});
+
+impl ImageListRequest {
+    /// The node's images (no image server).
+    pub fn new() -> Self {
+        ImageListRequest::default()
+    }
+}
+
+setters!(ImageListRequest {
+    text image_server,
+});
 
 #[cfg(test)]
 mod tests {

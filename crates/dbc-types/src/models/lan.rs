@@ -96,6 +96,9 @@ pub struct CreateNetwork {
 }
 
 /// Checks a LAN name (6–10 ASCII letters/digits).
+///
+/// # Errors
+/// A [`ValidationError`] for an empty name or one not of 6–10 letters or digits.
 pub fn validate_network_name(name: &str) -> Result<(), ValidationError> {
     if name.is_empty() {
         return invalid("network_name", "network name can not be empty");

@@ -406,6 +406,9 @@ fn check_port_digits(
 }
 
 /// Validates `<ipv4>:<port>` in 224.0.0.0/4.
+///
+/// # Errors
+/// A [`ValidationError`] for anything but a 224.0.0.0/4 address with a port.
 pub fn validate_multicast(m: &str) -> Result<(), ValidationError> {
     let (ip, port) = match m.split_once(':') {
         Some(p) => p,
@@ -593,6 +596,9 @@ impl PathParams for LogsParams {
 
 impl LogQuery {
     /// The node reads `line_num <= 0` as an error and `> 100` as 99: only 1–100 are meaningful.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] for `line_num` outside 1–100.
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.lines == 0 {
             return invalid("line_num", "invalid line num (must be 1-100)");
