@@ -134,11 +134,7 @@ fn rows() -> Vec<Row> {
             method: d.info.method.wire(),
             path: d.info.path,
             auth: d.info.auth.legend(),
-            target: match d.info.target {
-                Target::Required => "required",
-                Target::Optional => "optional",
-                Target::Unused => "-",
-            },
+            target: d.info.target.label(),
             dedicated: super::covered().any(|n| n == d.info.name),
             summary: d.info.summary,
         })
@@ -263,10 +259,9 @@ fn target(ctx: &Ctx, d: &Descriptor, given: Option<&str>) -> CliResult<Option<No
     match d.info.target {
         Target::Required => ctx.node(given).map(Some),
         Target::Optional => ctx.opt_node(given),
-        Target::Unused if given.is_some() => {
-            Err(CallInputError::NodeNotUsed(d.info.name.to_owned()).into())
-        }
-        Target::Unused => Ok(None),
+        // `Unused`, and any later kind: the client node answers without a target
+        _ if given.is_some() => Err(CallInputError::NodeNotUsed(d.info.name.to_owned()).into()),
+        _ => Ok(None),
     }
 }
 
