@@ -1,6 +1,6 @@
 //! `dbc call` end to end against the embedded simulator: `--list`, a local call, wallet-signed
 //! calls with path parameters and an `additional` file, and bad input as usage errors (exit 2)
-//! that say what to do.
+//! that say what to do (and `image list` without NODE or --server).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -154,5 +154,20 @@ fn bad_input_is_a_usage_error_that_says_what_to_do() {
         assert!(o.stdout.is_empty(), "{args:?}: {}", o.stdout);
     }
     // nothing reached the node
+    assert_eq!(sim.handle().stats().requests, 0);
+}
+
+/// `image list` without NODE lists an image server: without `--server` it is a usage error
+/// naming both ways, and nothing is sent.
+#[test]
+fn image_list_needs_a_node_or_a_server() {
+    let sim = Sim::start();
+    let o = run(sim.dbc().args(["image", "list"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("NODE") && o.stderr.contains("--server"),
+        "{}",
+        o.stderr
+    );
     assert_eq!(sim.handle().stats().requests, 0);
 }
