@@ -7,8 +7,7 @@ mod common;
 
 #[cfg(unix)]
 use common::Pty;
-use common::{create_vm, dbc, fixtures, no_spinner, ok, run, Sim};
-use dbc_testkit::secret::write_secret;
+use common::{create_args, create_vm, dbc, keystore_file, no_spinner, ok, run, Sim};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Stdio;
@@ -417,28 +416,8 @@ fn create_with_unknown_outcome_is_reconciled() {
     }]);
     let o = run(sim
         .dbc()
-        .args([
-            "vm",
-            "create",
-            node.as_str(),
-            "--image",
-            "ubuntu.qcow2",
-            "--cpus",
-            "2",
-            "--mem",
-            "4",
-            "--disk",
-            "10",
-        ])
-        .args([
-            "--ssh-port",
-            "6100",
-            "--vnc-port",
-            "6100",
-            "--json",
-            "--timeout",
-            "1s",
-        ]));
+        .args(create_args(node.as_str(), None, 6100, 6100))
+        .args(["--json", "--timeout", "1s"]));
     drop(sim);
     assert!(
         o.stderr.contains("checking whether the VM was created"),
@@ -462,11 +441,8 @@ fn create_with_unknown_outcome_is_reconciled() {
 #[test]
 fn keystore_password_prompt_on_a_terminal_does_not_echo() {
     let home = tempfile::tempdir().unwrap();
-    let fx = fixtures();
-    let ks = &fx["polkadot_js_keystore"][0];
+    let (ks, file) = keystore_file(home.path());
     let password = ks["password"].as_str().unwrap();
-    let file = home.path().join("wallet.json");
-    write_secret(&file, serde_json::to_string(&ks["json"]).unwrap());
     let mut pty = Pty::spawn(
         home.path(),
         &format!(

@@ -69,11 +69,8 @@ fn key_inspect_reproduces_the_vectors() {
 #[test]
 fn key_inspect_keystore() {
     let home = tempfile::tempdir().unwrap();
-    let fx = fixtures();
-    let ks = &fx["polkadot_js_keystore"][0];
+    let (ks, file) = keystore_file(home.path());
     let password = ks["password"].as_str().unwrap();
-    let file = home.path().join("wallet.json");
-    write_secret(&file, serde_json::to_string(&ks["json"]).unwrap());
     let pw = home.path().join("pw.txt");
     write_secret(&pw, format!("{password}\n"));
 

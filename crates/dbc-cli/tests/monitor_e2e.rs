@@ -91,29 +91,9 @@ fn simulator_pushes_reach_prometheus_and_age_out() {
     let node = sim.rented_node().to_string();
     let o = run(dbc().args(["monitor", "add", &node, &zabbix, "--json"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    let o = run(dbc().args([
-        "vm",
-        "create",
-        &node,
-        "--image",
-        "ubuntu.qcow2",
-        "--cpus",
-        "2",
-        "--mem",
-        "4",
-        "--disk",
-        "10",
-        "--gpus",
-        "1",
-        "--ssh-port",
-        "21501",
-        "--vnc-port",
-        "5951",
-        "--wait",
-        "--json",
-        "--poll-interval",
-        "100ms",
-    ]));
+    let o = run(dbc()
+        .args(common::create_args(&node, Some(1), 21501, 5951))
+        .args(["--wait", "--json", "--poll-interval", "100ms"]));
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     let v: Value = serde_json::from_str(&o.stdout).unwrap();
     let task = v["task_id"].as_str().unwrap().to_owned();

@@ -357,38 +357,44 @@ pub fn fixtures() -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// Creates a VM with the seed's resources on `ssh`/`vnc` and waits until it runs.
+/// `vm create NODE` arguments for a small VM (2 cores, 4 GiB, 10 GiB disk) on `ssh`/`vnc`,
+/// with `--gpus` when given.
+pub fn create_args(node: &str, gpus: Option<u32>, ssh: u16, vnc: u16) -> Vec<String> {
+    let mut a: Vec<String> = ["vm", "create", node, "--image", "ubuntu.qcow2"]
+        .into_iter()
+        .chain(["--cpus", "2", "--mem", "4", "--disk", "10"])
+        .map(str::to_owned)
+        .collect();
+    if let Some(g) = gpus {
+        a.extend(["--gpus".to_owned(), g.to_string()]);
+    }
+    a.extend([
+        "--ssh-port".to_owned(),
+        ssh.to_string(),
+        "--vnc-port".to_owned(),
+        vnc.to_string(),
+    ]);
+    a
+}
+
+/// Creates a VM ([`create_args`], no GPU) and waits until it runs; returns its task id.
 pub fn create_vm(sim: &Sim, ssh: u16, vnc: u16) -> String {
     let o = ok(sim
         .dbc()
-        .args([
-            "vm",
-            "create",
-            &sim.node,
-            "--image",
-            "ubuntu.qcow2",
-            "--cpus",
-            "2",
-            "--mem",
-            "4",
-            "--disk",
-            "10",
-            "--gpus",
-            "0",
-        ])
-        .args([
-            "--ssh-port",
-            &ssh.to_string(),
-            "--vnc-port",
-            &vnc.to_string(),
-            "--wait",
-            "--json",
-            "--poll-interval",
-            "100ms",
-        ]));
+        .args(create_args(&sim.node, Some(0), ssh, vnc))
+        .args(["--wait", "--json", "--poll-interval", "100ms"]));
     let v = o.json();
     assert_eq!(v["status"], "running", "{v}");
     v["task_id"].as_str().unwrap().to_owned()
+}
+
+/// The first polkadot-js keystore of the vectors written (mode 0600) to `home/wallet.json`:
+/// the vector and the file.
+pub fn keystore_file(home: &Path) -> (Value, PathBuf) {
+    let ks = fixtures()["polkadot_js_keystore"][0].clone();
+    let file = home.join("wallet.json");
+    write_secret(&file, serde_json::to_string(&ks["json"]).unwrap());
+    (ks, file)
 }
 
 /// Fails when a non-terminal stderr got spinner or control characters.
