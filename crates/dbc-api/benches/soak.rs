@@ -276,10 +276,12 @@ fn main() {
             let other = nodes[1].clone();
             set.spawn(async move {
                 let n = client.node(&node);
-                let wait = WaitOptions {
-                    timeout: Duration::from_secs(30),
-                    poll_interval: Duration::from_millis(10),
-                    on_progress: None,
+                let wait = {
+                    let mut v = WaitOptions::default();
+                    v.timeout = Duration::from_secs(30);
+                    v.poll_interval = Duration::from_millis(10);
+                    v.on_progress = None;
+                    v
                 };
                 if w < VM_WORKERS {
                     // VM lifecycle: create, delete, wait until gone (ports reused per worker).

@@ -89,10 +89,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("3. created task {} ({})", created.task_id, created.status);
 
     let task = n.task(&created.task_id);
-    let wait = WaitOptions {
-        poll_interval: poll,
-        ..Default::default()
-    };
+    let wait = WaitOptions::new().poll_interval(poll);
     let details = task.wait_running(wait.clone()).await?;
     println!("4. details: {} — {}", details.status, details.login_line());
 

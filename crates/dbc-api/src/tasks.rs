@@ -191,6 +191,7 @@ pub type ProgressFn = Arc<dyn Fn(&TaskStatus, Duration) + Send + Sync>;
 
 /// How to wait for a VM status.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Give up after this long (default 60 min: a real creation can take ~50 min).
     pub timeout: Duration,

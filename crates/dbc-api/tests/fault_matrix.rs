@@ -451,10 +451,12 @@ fn client_for(url: &str, proxy: Proxy) -> (Client, Arc<Counting>) {
     let client = Client::builder()
         .transport(counting.clone())
         .credentials(Credentials::signer(alice))
-        .retry_policy(RetryPolicy {
-            max_retries: RETRIES,
-            base_delay: Duration::from_millis(20),
-            max_delay: RETRY_MAX_DELAY,
+        .retry_policy({
+            let mut v = RetryPolicy::default();
+            v.max_retries = RETRIES;
+            v.base_delay = Duration::from_millis(20);
+            v.max_delay = RETRY_MAX_DELAY;
+            v
         })
         .build()
         .expect("client");

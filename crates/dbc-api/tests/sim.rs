@@ -81,20 +81,24 @@ fn client(sim: &SimHandle, creds: Credentials) -> Client {
         .url(sim.url())
         .credentials(creds)
         .request_timeout(Duration::from_secs(5))
-        .retry_policy(dbc_api::RetryPolicy {
-            max_retries: 1,
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(10),
+        .retry_policy({
+            let mut v = dbc_api::RetryPolicy::default();
+            v.max_retries = 1;
+            v.base_delay = Duration::from_millis(5);
+            v.max_delay = Duration::from_millis(10);
+            v
         })
         .build()
         .unwrap()
 }
 
 fn fast() -> WaitOptions {
-    WaitOptions {
-        timeout: Duration::from_secs(10),
-        poll_interval: Duration::from_millis(25),
-        on_progress: None,
+    {
+        let mut v = WaitOptions::default();
+        v.timeout = Duration::from_secs(10);
+        v.poll_interval = Duration::from_millis(25);
+        v.on_progress = None;
+        v
     }
 }
 
@@ -138,11 +142,12 @@ async fn seed_flow_with_wallet_then_session() {
     assert_eq!(created.status, TaskStatus::Creating);
     let progress = Arc::new(Mutex::new(Vec::new()));
     let p2 = progress.clone();
-    let opts = WaitOptions {
-        on_progress: Some(Arc::new(move |s: &TaskStatus, _| {
+    let opts = {
+        let mut v = fast();
+        v.on_progress = Some(Arc::new(move |s: &TaskStatus, _| {
             p2.lock().unwrap().push(s.clone())
-        })),
-        ..fast()
+        }));
+        v
     };
     let task = sn.task(&created.task_id);
     let d = task.wait_running(opts).await.unwrap();
@@ -287,9 +292,11 @@ async fn logs_modify_passwd() {
     assert_eq!(logs.task_id, id);
     assert!(!logs.log_content.is_empty());
     let head = t
-        .logs(Some(LogQuery {
-            direction: LogDirection::Head,
-            lines: 2,
+        .logs(Some({
+            let mut v = LogQuery::default();
+            v.direction = LogDirection::Head;
+            v.lines = 2;
+            v
         }))
         .await
         .unwrap();
@@ -304,13 +311,7 @@ async fn logs_modify_passwd() {
         t.info().await.unwrap().login_password.expose_secret(),
         "N3w_passw0rd"
     );
-    let m = t
-        .modify(ModifyVm {
-            new_ssh_port: Some(5700),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let m = t.modify(ModifyVm::new().new_ssh_port(5700)).await.unwrap();
     assert!(m == "ok" || m.contains("next boot"), "{m}");
     assert_eq!(t.info().await.unwrap().ssh_port, Some(5700));
     t.poweroff().await.unwrap();
@@ -349,10 +350,12 @@ async fn disks_and_snapshots_need_a_shut_off_vm() {
     assert!(disks.iter().any(|d| d.name == "vda"));
     let e = t.disks().resize("vdb", 10).await.unwrap_err();
     assert!(api_message(&e).contains("please close task first"), "{e}");
-    let snap = CreateSnapshot {
-        snapshot_name: "snap1".into(),
-        desc: Some("before".into()),
-        image_server: "imgsrv1".into(),
+    let snap = {
+        let mut v = CreateSnapshot::default();
+        v.snapshot_name = "snap1".into();
+        v.desc = Some("before".into());
+        v.image_server = "imgsrv1".into();
+        v
     };
     let e = t.snapshots().create(snap.clone()).await.unwrap_err();
     assert!(api_message(&e).contains("please close task first"), "{e}");
@@ -363,9 +366,11 @@ async fn disks_and_snapshots_need_a_shut_off_vm() {
     assert_eq!(t.disks().resize("vdb", 10).await.unwrap(), "ok");
     assert_eq!(
         t.disks()
-            .add(AddDisk {
-                size: 20,
-                mount_dir: None
+            .add({
+                let mut v = AddDisk::default();
+                v.size = 20;
+                v.mount_dir = None;
+                v
             })
             .await
             .unwrap(),
@@ -411,32 +416,39 @@ async fn images_on_node_and_servers() {
     // The node list uses the defective `image_name:` key.
     assert!(imgs.iter().all(|i| matches!(i, ListedImage::Node(_))));
     let ni = c.node(&node).images();
-    let dl = ImageDownload {
-        image_server: "imgsrv1".into(),
-        image_filename: "ubuntu-cuda.qcow2".into(),
-        local_dir: "/data".into(),
+    let dl = {
+        let mut v = ImageDownload::default();
+        v.image_server = "imgsrv1".into();
+        v.image_filename = "ubuntu-cuda.qcow2".into();
+        v.local_dir = "/data".into();
+        v
     };
     assert_eq!(ni.download(dl.clone()).await.unwrap(), "ok");
     let p = ni.download_progress("ubuntu-cuda.qcow2").await.unwrap();
     assert!(p.status == "downloading" || p.is_done(), "{p:?}");
     assert_eq!(ni.download_stop("ubuntu-cuda.qcow2").await.unwrap(), "ok");
-    let bad = ImageDownload {
-        image_filename: "nope.qcow2".into(),
-        ..dl
+    let bad = {
+        let mut v = dl;
+        v.image_filename = "nope.qcow2".into();
+        v
     };
     assert!(api_message(&ni.download(bad).await.unwrap_err()).contains("not exist"));
-    let up = ImageUpload {
-        image_filename: "ubuntu.qcow2".into(),
-        image_server: "imgsrv1".into(),
+    let up = {
+        let mut v = ImageUpload::default();
+        v.image_filename = "ubuntu.qcow2".into();
+        v.image_server = "imgsrv1".into();
+        v
     };
     assert_eq!(ni.upload(up).await.unwrap(), "ok");
     let p = ni.upload_progress("ubuntu.qcow2").await.unwrap();
     assert!(p.status == "uploading" || p.is_done(), "{p:?}");
     assert_eq!(ni.upload_stop("ubuntu.qcow2").await.unwrap(), "ok");
     let e = ni
-        .upload(ImageUpload {
-            image_filename: "nope.qcow2".into(),
-            image_server: "imgsrv1".into(),
+        .upload({
+            let mut v = ImageUpload::default();
+            v.image_filename = "nope.qcow2".into();
+            v.image_server = "imgsrv1".into();
+            v
         })
         .await
         .unwrap_err();
@@ -446,9 +458,11 @@ async fn images_on_node_and_servers() {
     // Local (client-node) upload path.
     let lc = c.images();
     let _ = lc
-        .upload_local(ImageUpload {
-            image_filename: "upload.qcow2".into(),
-            image_server: "imgsrv1".into(),
+        .upload_local({
+            let mut v = ImageUpload::default();
+            v.image_filename = "upload.qcow2".into();
+            v.image_server = "imgsrv1".into();
+            v
         })
         .await;
     let _ = lc.upload_progress_local("upload.qcow2").await;
@@ -588,9 +602,11 @@ async fn monitor_and_lan() {
         .unwrap_err();
     assert_eq!(kind(&e), ErrorKind::MachineNotRented);
     let lan = c.node(&node).lan();
-    let net = CreateNetwork {
-        network_name: "testnet1".into(),
-        ip_cidr: "10.20.0.0/24".into(),
+    let net = {
+        let mut v = CreateNetwork::default();
+        v.network_name = "testnet1".into();
+        v.ip_cidr = "10.20.0.0/24".into();
+        v
     };
     assert_eq!(lan.create(net.clone()).await.unwrap(), "ok");
     assert!(api_message(&lan.create(net).await.unwrap_err()).contains("already exist"));
@@ -651,15 +667,18 @@ async fn bare_metal_and_deeplink() {
     );
     assert_eq!(pw(&unmasked), "s3cret99", "unmasked for the manager key");
     // Manager-key operations (forwarded to the manager): add, modify, delete.
-    let add = AddBareMetal {
-        bare_metal_nodes: vec![NewBareMetal {
-            uuid: "u-1".into(),
-            ip: "203.0.113.22".into(),
-            ipmi_hostname: "192.168.0.111".into(),
-            ipmi_username: "admin".into(),
-            ipmi_password: SecretString::new("s3cret98"),
-            ..Default::default()
-        }],
+    let add = {
+        let mut v = AddBareMetal::default();
+        v.bare_metal_nodes = vec![{
+            let mut v = NewBareMetal::default();
+            v.uuid = "u-1".into();
+            v.ip = "203.0.113.22".into();
+            v.ipmi_hostname = "192.168.0.111".into();
+            v.ipmi_username = "admin".into();
+            v.ipmi_password = SecretString::new("s3cret98");
+            v
+        }];
+        v
     };
     let mgr_opts = dbc_api::CallOptions::default();
     let added = mgr_c
@@ -682,10 +701,7 @@ async fn bare_metal_and_deeplink() {
         .await
         .unwrap_err();
     assert!(api_message(&e).contains("verify sign failed"), "{e}");
-    let modify = ModifyBareMetal {
-        os: Some("Ubuntu".into()),
-        ..Default::default()
-    };
+    let modify = ModifyBareMetal::new().os("Ubuntu");
     mgr_c
         .call_with::<dbc_types::registry::BareMetalModify>(
             &mgr_opts,
@@ -695,8 +711,10 @@ async fn bare_metal_and_deeplink() {
         )
         .await
         .unwrap();
-    let del = DeleteBareMetal {
-        bare_metal_node_ids: vec![new_id],
+    let del = {
+        let mut v = DeleteBareMetal::default();
+        v.bare_metal_node_ids = vec![new_id];
+        v
     };
     mgr_c
         .call_with::<dbc_types::registry::BareMetalDelete>(
@@ -752,9 +770,11 @@ async fn bare_metal_and_deeplink() {
     // DeepLink of the server.
     let d = alice_c.node(&server).deeplink();
     assert_eq!(d.get().await.unwrap().device_id, "123456789");
-    let set = SetDeeplink {
-        device_id: Some("987654321".into()),
-        device_password: None,
+    let set = {
+        let mut v = SetDeeplink::default();
+        v.device_id = Some("987654321".into());
+        v.device_password = None;
+        v
     };
     d.set(set).await.unwrap();
     assert_eq!(d.get().await.unwrap().device_id, "987654321");

@@ -22,10 +22,12 @@ fn setup(creds: Credentials) -> (MockTransport, Client) {
     let client = Client::builder()
         .transport(Arc::new(mock.clone()) as BoxTransport)
         .credentials(creds)
-        .retry_policy(dbc_api::RetryPolicy {
-            max_retries: 2,
-            base_delay: std::time::Duration::from_millis(1),
-            max_delay: std::time::Duration::from_millis(2),
+        .retry_policy({
+            let mut v = dbc_api::RetryPolicy::default();
+            v.max_retries = 2;
+            v.base_delay = std::time::Duration::from_millis(1);
+            v.max_delay = std::time::Duration::from_millis(2);
+            v
         })
         .build()
         .unwrap();
@@ -308,9 +310,11 @@ async fn logs_query_and_restart_force_are_in_the_path() {
     let task_id: TaskId = TASK.parse().unwrap();
     let t = client.node(&node()).task(&task_id);
     let logs = t
-        .logs(Some(LogQuery {
-            direction: LogDirection::Head,
-            lines: 50,
+        .logs(Some({
+            let mut v = LogQuery::default();
+            v.direction = LogDirection::Head;
+            v.lines = 50;
+            v
         }))
         .await
         .unwrap();

@@ -57,10 +57,12 @@ pub async fn wait_status(client: &Client, spec: WaitSpec<'_>) -> CliResult<TaskD
             elapsed.as_secs()
         ));
     });
-    let opts = WaitOptions {
-        timeout: spec.timeout,
-        poll_interval: spec.poll,
-        on_progress: Some(on_progress),
+    let opts = {
+        let mut v = WaitOptions::default();
+        v.timeout = spec.timeout;
+        v.poll_interval = spec.poll;
+        v.on_progress = Some(on_progress);
+        v
     };
     let target3 = target.clone();
     let node_client = client.node(spec.node);

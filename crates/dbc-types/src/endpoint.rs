@@ -124,6 +124,7 @@ impl Target {
 
 /// The static description of an endpoint: everything codegen, docs and tests need.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct EndpointInfo {
     /// Stable dotted name, e.g. `tasks.create`.
     pub name: &'static str,
@@ -198,6 +199,7 @@ impl PathParams for Segment {
 
 /// A task id and a snapshot name.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SnapshotParams {
     /// The VM.
     pub task_id: TaskId,
@@ -418,6 +420,7 @@ pub fn decode<E: Endpoint>(http_status: u16, body: &[u8]) -> Result<E::Response,
 
 /// A registry row: the endpoint's info plus type-erased helpers for codegen and tests.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub struct Descriptor {
     /// Static description.
     pub info: &'static EndpointInfo,

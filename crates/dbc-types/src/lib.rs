@@ -22,3 +22,11 @@ pub use ids::{NodeId, Nonce, RentOrder, SessionId, SignatureHex, TaskId, Wallet}
 pub use registry::REGISTRY;
 pub use reply::{decode_reply, Reply, ReplyError};
 pub use secret::SecretString;
+
+// The property tests build response models (`#[non_exhaustive]`), so they run inside the
+// crate; `dbc_types::` paths in them resolve to this crate.
+#[cfg(test)]
+extern crate self as dbc_types;
+#[cfg(test)]
+#[path = "../tests/unit/prop.rs"]
+mod prop_tests;

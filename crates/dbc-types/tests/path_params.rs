@@ -97,10 +97,7 @@ fn dot_segments_are_refused_everywhere() {
                 assert!(e.message.contains("path navigation"), "{path}: {e}");
             }
         }
-        let params = SnapshotParams {
-            task_id: "7KhaCevciMbc5v1TZGUHei".parse().expect("task"),
-            snapshot_name: bad.into(),
-        };
+        let params = SnapshotParams::new("7KhaCevciMbc5v1TZGUHei".parse().expect("task"), bad);
         let e = build_request::<SnapshotInfo>(&params, &env()).expect_err(bad);
         assert_eq!(e.field, "snapshot_name");
     }

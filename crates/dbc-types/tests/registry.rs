@@ -258,26 +258,17 @@ impl Dummy for Segment {
 }
 impl Dummy for SnapshotParams {
     fn dummy() -> Self {
-        SnapshotParams {
-            task_id: tid(),
-            snapshot_name: "snap1".into(),
-        }
+        SnapshotParams::new(tid(), "snap1")
     }
 }
 impl Dummy for RestartParams {
     fn dummy() -> Self {
-        RestartParams {
-            task_id: tid(),
-            force: Some(true),
-        }
+        RestartParams::new(tid(), Some(true))
     }
 }
 impl Dummy for LogsParams {
     fn dummy() -> Self {
-        LogsParams {
-            task_id: tid(),
-            query: Some(LogQuery::default()),
-        }
+        LogsParams::new(tid(), Some(LogQuery::default()))
     }
 }
 

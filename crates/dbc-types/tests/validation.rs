@@ -156,22 +156,25 @@ fn multisig_other_rules() {
 
 #[test]
 fn vnc_port_below_5900() {
-    let e = create_err(CreateVm {
-        vnc_port: 5899,
-        ..good_create()
+    let e = create_err({
+        let mut v = good_create();
+        v.vnc_port = 5899;
+        v
     });
     assert_eq!(e.field, "vnc_port");
     build_request::<TaskCreate>(
         &NoParams,
-        &create_env(CreateVm {
-            vnc_port: 5900,
-            ..good_create()
+        &create_env({
+            let mut v = good_create();
+            v.vnc_port = 5900;
+            v
         }),
     )
     .expect("5900 is the lowest valid port");
-    let e = ModifyVm {
-        new_vnc_port: Some(5899),
-        ..Default::default()
+    let e = {
+        let mut v = ModifyVm::default();
+        v.new_vnc_port = Some(5899);
+        v
     }
     .validate()
     .expect_err("modify vnc 5899");
@@ -180,9 +183,10 @@ fn vnc_port_below_5900() {
 
 #[test]
 fn cpu_cores_zero() {
-    let e = create_err(CreateVm {
-        cpu_cores: 0,
-        ..good_create()
+    let e = create_err({
+        let mut v = good_create();
+        v.cpu_cores = 0;
+        v
     });
     assert_eq!(e.field, "cpu_cores");
 }
@@ -190,25 +194,28 @@ fn cpu_cores_zero() {
 #[test]
 fn other_create_numbers() {
     assert_eq!(
-        create_err(CreateVm {
-            mem_size: 0,
-            ..good_create()
+        create_err({
+            let mut v = good_create();
+            v.mem_size = 0;
+            v
         })
         .field,
         "mem_size"
     );
     assert_eq!(
-        create_err(CreateVm {
-            disk_size: None,
-            ..good_create()
+        create_err({
+            let mut v = good_create();
+            v.disk_size = None;
+            v
         })
         .field,
         "disk_size"
     );
     assert_eq!(
-        create_err(CreateVm {
-            ssh_port: None,
-            ..good_create()
+        create_err({
+            let mut v = good_create();
+            v.ssh_port = None;
+            v
         })
         .field,
         "ssh_port"
@@ -218,15 +225,17 @@ fn other_create_numbers() {
 #[test]
 fn image_without_qcow2() {
     for bad in ["ubuntu.img", "ubuntu", "ubuntu.qcow", "ubuntu.qcow2.bak"] {
-        let e = create_err(CreateVm {
-            image_name: bad.into(),
-            ..good_create()
+        let e = create_err({
+            let mut v = good_create();
+            v.image_name = bad.into();
+            v
         });
         assert_eq!(e.field, "image_name", "{bad}");
     }
-    let e = create_err(CreateVm {
-        image_name: String::new(),
-        ..good_create()
+    let e = create_err({
+        let mut v = good_create();
+        v.image_name = String::new();
+        v
     });
     assert_eq!(e.field, "image_name");
     assert!(e.message.contains("empty"));
@@ -240,9 +249,10 @@ fn create_task_id_length_and_charset() {
         "abcdefghij0123456789_",
         "abcdefghij012345678 9",
     ] {
-        let e = create_err(CreateVm {
-            task_id: Some(bad.into()),
-            ..good_create()
+        let e = create_err({
+            let mut v = good_create();
+            v.task_id = Some(bad.into());
+            v
         });
         assert_eq!(e.field, "task_id", "{bad}");
     }
@@ -253,9 +263,10 @@ fn create_task_id_length_and_charset() {
     ] {
         build_request::<TaskCreate>(
             &NoParams,
-            &create_env(CreateVm {
-                task_id: Some(good.into()),
-                ..good_create()
+            &create_env({
+                let mut v = good_create();
+                v.task_id = Some(good.into());
+                v
             }),
         )
         .unwrap_or_else(|e| panic!("{good}: {e}"));
@@ -291,10 +302,7 @@ fn path_unsafe_segments_are_rejected_by_the_builder() {
         };
         let e = build_request::<LanDelete>(&Segment(bad.into()), &env).expect_err(bad);
         assert_eq!(e.field, "network_name", "{bad:?}");
-        let params = SnapshotParams {
-            task_id: "7KhaCevciMbc5v1TZGUHei".parse().expect("task"),
-            snapshot_name: bad.into(),
-        };
+        let params = SnapshotParams::new("7KhaCevciMbc5v1TZGUHei".parse().expect("task"), bad);
         let e = build_request::<SnapshotInfo>(&params, &env).expect_err(bad);
         assert_eq!(e.field, "snapshot_name", "{bad:?}");
     }
@@ -312,9 +320,10 @@ fn multicast_outside_224_0_0_0_4() {
     ] {
         let e = validate_multicast(bad).expect_err(bad);
         assert_eq!(e.field, "multicast");
-        let e = create_err(CreateVm {
-            multicast: vec![bad.into()],
-            ..good_create()
+        let e = create_err({
+            let mut v = good_create();
+            v.multicast = vec![bad.into()];
+            v
         });
         assert_eq!(e.field, "multicast", "{bad}");
     }
@@ -336,13 +345,15 @@ fn logs_env() -> Envelope<Empty> {
 }
 
 fn logs(lines: u32) -> Result<dbc_types::WireRequest, ValidationError> {
-    let params = LogsParams {
-        task_id: "7KhaCevciMbc5v1TZGUHei".parse().expect("task"),
-        query: Some(LogQuery {
-            direction: LogDirection::Head,
-            lines,
+    let params = LogsParams::new(
+        "7KhaCevciMbc5v1TZGUHei".parse().expect("task"),
+        Some({
+            let mut v = LogQuery::default();
+            v.direction = LogDirection::Head;
+            v.lines = lines;
+            v
         }),
-    };
+    );
     build_request::<TaskLogs>(&params, &logs_env())
 }
 
@@ -363,10 +374,7 @@ fn line_num_bounds() {
 
 #[test]
 fn restart_query() {
-    let params = RestartParams {
-        task_id: "7KhaCevciMbc5v1TZGUHei".parse().expect("task"),
-        force: Some(true),
-    };
+    let params = RestartParams::new("7KhaCevciMbc5v1TZGUHei".parse().expect("task"), Some(true));
     let r = build_request::<TaskRestart>(&params, &logs_env()).expect("restart");
     assert_eq!(
         r.path_and_query,
@@ -526,9 +534,10 @@ fn session_id_sign_shape_and_redaction() {
 
 #[test]
 fn validation_errors_read_well() {
-    let e = create_err(CreateVm {
-        vnc_port: 5899,
-        ..good_create()
+    let e = create_err({
+        let mut v = good_create();
+        v.vnc_port = 5899;
+        v
     });
     let text = e.to_string();
     assert!(text.starts_with("invalid `vnc_port`:"), "{text}");

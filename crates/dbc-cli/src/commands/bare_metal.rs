@@ -1,6 +1,6 @@
 //! `dbc bare-metal …`: bare-metal servers (IPMI) and their managers.
 
-use super::Ctx;
+use super::{with, Ctx};
 use crate::args::NodeArg;
 use crate::creds::read_secret_file;
 use crate::error::CliResult;
@@ -207,18 +207,16 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
         } => {
             let node = ctx.opt_node(node.as_deref())?;
             let pw = read_secret_file(&ipmi_password_file, "IPMI password")?;
-            let body = AddBareMetal {
-                bare_metal_nodes: vec![NewBareMetal {
-                    uuid,
-                    ip,
-                    os,
-                    desc,
-                    ipmi_hostname: ipmi_host,
-                    ipmi_username: ipmi_user,
-                    ipmi_password: SecretString::new(pw.as_str()),
-                    ipmi_port,
-                }],
-            };
+            let new = NewBareMetal::new(
+                uuid,
+                ip,
+                ipmi_host,
+                ipmi_user,
+                SecretString::new(pw.as_str()),
+            );
+            let new = with(new, os, NewBareMetal::os);
+            let new = with(new, desc, NewBareMetal::desc);
+            let body = AddBareMetal::new(vec![with(new, ipmi_port, NewBareMetal::ipmi_port)]);
             let c = ctx.client(ctx.creds.signature()?)?;
             match node {
                 None => ctx.out.emit(&c.bare_metal().add(body).await?),
@@ -233,9 +231,7 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
             match node {
                 None => ctx.out.emit(&c.bare_metal().delete(ids).await?),
                 Some(n) => {
-                    let body = DeleteBareMetal {
-                        bare_metal_node_ids: ids,
-                    };
+                    let body = DeleteBareMetal::new(ids);
                     ctx.out
                         .emit(&on_manager::<BareMetalDelete>(&c, &n, NoParams, body).await?)
                 }
@@ -260,16 +256,15 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                 )),
                 None => None,
             };
-            let body = ModifyBareMetal {
-                uuid,
-                ip,
-                os,
-                desc,
-                ipmi_hostname: ipmi_host,
-                ipmi_username: ipmi_user,
-                ipmi_password,
-                ipmi_port,
-            };
+            let body = ModifyBareMetal::new();
+            let body = with(body, uuid, ModifyBareMetal::uuid);
+            let body = with(body, ip, ModifyBareMetal::ip);
+            let body = with(body, os, ModifyBareMetal::os);
+            let body = with(body, desc, ModifyBareMetal::desc);
+            let body = with(body, ipmi_host, ModifyBareMetal::ipmi_hostname);
+            let body = with(body, ipmi_user, ModifyBareMetal::ipmi_username);
+            let body = with(body, ipmi_password, ModifyBareMetal::ipmi_password);
+            let body = with(body, ipmi_port, ModifyBareMetal::ipmi_port);
             let c = ctx.client(ctx.creds.signature()?)?;
             match node {
                 None => ctx.out.emit(&c.bare_metal().modify(&id, body).await?),

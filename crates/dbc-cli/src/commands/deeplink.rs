@@ -1,6 +1,6 @@
 //! `dbc deeplink …`: DeepLink device info of a bare-metal server.
 
-use super::Ctx;
+use super::{with, Ctx};
 use crate::args::NodeArg;
 use crate::creds::read_secret_file;
 use crate::error::CliResult;
@@ -61,10 +61,8 @@ pub async fn run(ctx: &Ctx, cmd: DeeplinkCmd) -> CliResult {
                 )),
                 None => None,
             };
-            let req = SetDeeplink {
-                device_id,
-                device_password,
-            };
+            let req = with(SetDeeplink::new(), device_id, SetDeeplink::device_id);
+            let req = with(req, device_password, SetDeeplink::device_password);
             ctx.out
                 .emit(&ctx.client_any()?.node(&node).deeplink().set(req).await?)
         }

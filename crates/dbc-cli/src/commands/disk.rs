@@ -1,6 +1,6 @@
 //! `dbc disk …`: the disks of a VM.
 
-use super::Ctx;
+use super::{with, Ctx};
 use crate::args::TaskArg;
 use crate::error::CliResult;
 use clap::Subcommand;
@@ -81,9 +81,11 @@ pub async fn run(ctx: &Ctx, cmd: DiskCmd) -> CliResult {
             at,
             size,
             mount_dir,
-        } => ctx
-            .out
-            .emit(&disks(ctx, &at)?.add(AddDisk { size, mount_dir }).await?),
+        } => ctx.out.emit(
+            &disks(ctx, &at)?
+                .add(with(AddDisk::new(size), mount_dir, AddDisk::mount_dir))
+                .await?,
+        ),
         DiskCmd::Delete { at, disk } => ctx.out.emit(&disks(ctx, &at)?.delete(&disk).await?),
     }
 }

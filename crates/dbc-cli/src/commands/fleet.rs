@@ -282,10 +282,20 @@ pub async fn run(ctx: &Ctx, fleet: FleetArgs, job: Job) -> CliResult {
     let results = match job {
         Job::VmList => fan::<TasksList>(&f, Default::default(), Empty {}).await,
         Job::NodeInfo(image_server) => {
-            fan::<NodeInfoGet>(&f, Default::default(), NodeInfoRequest { image_server }).await
+            fan::<NodeInfoGet>(&f, Default::default(), {
+                let mut v = NodeInfoRequest::default();
+                v.image_server = image_server;
+                v
+            })
+            .await
         }
         Job::ImageList(image_server) => {
-            fan::<ImagesList>(&f, Default::default(), ImageListRequest { image_server }).await
+            fan::<ImagesList>(&f, Default::default(), {
+                let mut v = ImageListRequest::default();
+                v.image_server = image_server;
+                v
+            })
+            .await
         }
         Job::LanList => fan::<LanList>(&f, Default::default(), Empty {}).await,
         Job::RentOrders(None) => fan::<RentOrdersList>(&f, Default::default(), Empty {}).await,

@@ -136,11 +136,7 @@ pub async fn run(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
             file,
             dir,
         } => {
-            let req = ImageDownload {
-                image_server: server,
-                image_filename: file,
-                local_dir: dir,
-            };
+            let req = ImageDownload::new(server, file, dir);
             ctx.out.emit(&images(ctx, &node)?.download(req).await?)
         }
         ImageCmd::DownloadProgress(a) => ctx
@@ -150,10 +146,7 @@ pub async fn run(ctx: &Ctx, cmd: ImageCmd) -> CliResult {
             .out
             .emit(&images(ctx, &a.node)?.download_stop(&a.file).await?),
         ImageCmd::Upload { node, server, file } => {
-            let req = ImageUpload {
-                image_filename: file,
-                image_server: server,
-            };
+            let req = ImageUpload::new(file, server);
             let client = ctx.client_any()?;
             match ctx.opt_node(node.as_deref())? {
                 Some(n) => ctx.out.emit(&client.node(&n).images().upload(req).await?),

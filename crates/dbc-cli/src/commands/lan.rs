@@ -87,10 +87,7 @@ pub async fn run(ctx: &Ctx, cmd: LanCmd) -> CliResult {
         }
         LanCmd::Create { node, name, cidr } => {
             let node = ctx.node(node.node.as_deref())?;
-            let req = CreateNetwork {
-                network_name: name,
-                ip_cidr: cidr,
-            };
+            let req = CreateNetwork::new(name, cidr);
             ctx.out
                 .emit(&ctx.client_any()?.node(&node).lan().create(req).await?)
         }

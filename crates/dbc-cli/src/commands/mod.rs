@@ -172,6 +172,14 @@ pub fn covered() -> impl Iterator<Item = &'static str> {
     .copied()
 }
 
+/// `set(spec, v)` when an optional argument was given, else `spec` unchanged.
+pub fn with<S, T>(spec: S, v: Option<T>, set: impl FnOnce(S, T) -> S) -> S {
+    match v {
+        Some(v) => set(spec, v),
+        None => spec,
+    }
+}
+
 /// Parses a task id.
 ///
 /// # Errors

@@ -1,6 +1,6 @@
 //! `dbc snapshot …`: VM snapshots.
 
-use super::Ctx;
+use super::{with, Ctx};
 use crate::args::TaskArg;
 use crate::error::CliResult;
 use clap::Subcommand;
@@ -81,11 +81,11 @@ pub async fn run(ctx: &Ctx, cmd: SnapshotCmd) -> CliResult {
             server,
             desc,
         } => {
-            let req = CreateSnapshot {
-                snapshot_name: name,
+            let req = with(
+                CreateSnapshot::new(name, server),
                 desc,
-                image_server: server,
-            };
+                CreateSnapshot::desc,
+            );
             ctx.out.emit(&snapshots(ctx, &at)?.create(req).await?)
         }
         SnapshotCmd::Delete { at, name } => {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A bare-metal node announced to a client node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct BareMetalBrief {
     /// Node id.
     pub node_id: String,
@@ -24,6 +25,7 @@ pub struct BareMetalBrief {
 
 /// A bare-metal server as listed by a manager (secrets masked unless the manager key signed).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct BareMetalServer {
     /// Node id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,6 +89,7 @@ pub enum BareMetalList {
 
 /// A server to register.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NewBareMetal {
     /// Letters, digits and `-`.
     pub uuid: String,
@@ -111,6 +114,7 @@ pub struct NewBareMetal {
 
 /// `additional` of `/bare_metal/add`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AddBareMetal {
     /// Servers to add.
     pub bare_metal_nodes: Vec<NewBareMetal>,
@@ -153,6 +157,7 @@ impl Validate for AddBareMetal {
 
 /// Reply of `/bare_metal/add`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AddedBareMetal {
     /// New ids.
     #[serde(default)]
@@ -164,6 +169,7 @@ pub struct AddedBareMetal {
 
 /// One added server.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AddedBareMetalEntry {
     /// New node id.
     pub node_id: String,
@@ -173,6 +179,7 @@ pub struct AddedBareMetalEntry {
 
 /// `additional` of `/bare_metal/delete`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DeleteBareMetal {
     /// Node ids to remove.
     pub bare_metal_node_ids: Vec<String>,
@@ -192,6 +199,7 @@ impl Validate for DeleteBareMetal {
 
 /// `additional` of `/bare_metal/modify/<node_id>`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ModifyBareMetal {
     /// New uuid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -250,6 +258,7 @@ pub enum PowerCommand {
 
 /// `additional` of `/bare_metal/power`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct BareMetalPower {
     /// The command.
     pub command: PowerCommand,
@@ -276,6 +285,7 @@ pub enum BootDevice {
 /// `additional` of `/bare_metal/bootdev`. The real manager always answers
 /// `bare metal client not existed` (a defect the simulator reproduces).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct BareMetalBootDev {
     /// The device.
     pub device: BootDevice,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// DeepLink device info of a bare-metal server.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DeeplinkInfo {
     /// Device id.
     #[serde(default)]
@@ -22,6 +23,7 @@ pub struct DeeplinkInfo {
 
 /// `additional` of `/deeplink/set`: at least one member.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SetDeeplink {
     /// New device id.
     #[serde(default, skip_serializing_if = "Option::is_none")]

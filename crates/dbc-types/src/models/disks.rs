@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A VM disk as listed by `/disk/list`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DiskEntry {
     /// `vda`, `vdb`, …
     pub name: String,
@@ -23,6 +24,7 @@ pub struct DiskEntry {
 
 /// `additional` of *resize disk*: grow `disk` by `size` GiB (an increment, not the total).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ResizeDisk {
     /// Disk name, e.g. `vdb`.
     pub disk: String,
@@ -44,6 +46,7 @@ impl Validate for ResizeDisk {
 
 /// `additional` of *add disk*.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AddDisk {
     /// Size in GiB (JSON integer).
     pub size: u32,
@@ -63,6 +66,7 @@ impl Validate for AddDisk {
 
 /// `additional` of *delete disk*.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DeleteDisk {
     /// Disk name (not `vda`).
     pub disk: String,

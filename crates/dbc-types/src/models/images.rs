@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// An image with its size (`image_name`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ImageEntry {
     /// File name, e.g. `ubuntu.qcow2`.
     pub image_name: String,
@@ -21,6 +22,7 @@ pub struct ImageEntry {
 /// An image as listed by a GPU node. **Defect reproduced:** the node writes the key
 /// `image_name:` (with a colon).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeImageEntry {
     /// File name.
     #[serde(rename = "image_name:")]
@@ -35,6 +37,7 @@ pub struct NodeImageEntry {
 
 /// `additional` of the image list: an image server id (required without a node).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ImageListRequest {
     /// Image server id configured on the client node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,6 +47,7 @@ impl Validate for ImageListRequest {}
 
 /// Reply of `/images/servers`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ImageServers {
     /// Configured server ids.
     #[serde(default)]
@@ -55,6 +59,7 @@ pub struct ImageServers {
 
 /// `additional` of a download to a GPU node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ImageDownload {
     /// Image server id.
     pub image_server: String,
@@ -91,6 +96,7 @@ fn no_quotes(field: &'static str, v: &str) -> Result<(), ValidationError> {
 
 /// `additional` naming one image file (progress, stop, delete).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ImageFile {
     /// The file name.
     pub image_filename: String,
@@ -107,6 +113,7 @@ impl Validate for ImageFile {
 
 /// `additional` of an upload (from a GPU node, or from the client node without a peer).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ImageUpload {
     /// File to upload (relative names are under `/data/`).
     pub image_filename: String,
@@ -128,6 +135,7 @@ impl Validate for ImageUpload {
 
 /// Transfer progress (download or upload).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TransferProgress {
     /// `downloading`, `uploading` or `done`.
     pub status: String,

@@ -9,6 +9,7 @@ use std::net::Ipv4Addr;
 
 /// A virtual LAN.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Network {
     /// 6–10 letters/digits.
     pub network_name: String,
@@ -57,6 +58,7 @@ pub struct Network {
 
 /// Client-node (local) LAN list.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct LocalNetworks {
     /// Networks (at most 51).
     #[serde(default)]
@@ -88,6 +90,7 @@ impl NetworkList {
 
 /// `additional` of `/lan/create`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct CreateNetwork {
     /// 6–10 ASCII letters/digits.
     pub network_name: String,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// A GPU node announced to the client node.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeSummary {
     /// Node id.
     pub node_id: NodeId,
@@ -26,6 +27,7 @@ pub struct NodeSummary {
 
 /// Reply of the node list.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeList {
     /// Compute nodes, ordered by id.
     #[serde(default)]
@@ -37,6 +39,7 @@ pub struct NodeList {
 
 /// `additional` of machine info: optional image server whose images to include.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeInfoRequest {
     /// An image server id configured on the client node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,6 +59,7 @@ impl Validate for NodeInfoRequest {
 
 /// CPU section of machine info.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct CpuInfo {
     /// Model name.
     #[serde(rename = "type", default)]
@@ -81,6 +85,7 @@ pub struct CpuInfo {
 
 /// GPU section of machine info.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct GpuInfo {
     /// GPUs in the machine.
     #[serde(with = "num_str")]
@@ -97,6 +102,7 @@ pub struct GpuInfo {
 
 /// Memory section of machine info.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MemInfo {
     /// e.g. `471.43G`.
     #[serde(default)]
@@ -114,6 +120,7 @@ pub struct MemInfo {
 
 /// System disk section.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DiskSystemInfo {
     /// `SSD` or `HDD`.
     #[serde(rename = "type", default)]
@@ -128,6 +135,7 @@ pub struct DiskSystemInfo {
 
 /// A data disk of the machine.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DiskDataInfo {
     /// Mount path, e.g. `/data`.
     #[serde(default)]
@@ -151,6 +159,7 @@ pub struct DiskDataInfo {
 
 /// DeepLink device of a bare-metal server (password masked).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DeeplinkBrief {
     /// Device id.
     #[serde(default)]
@@ -166,6 +175,7 @@ pub struct DeeplinkBrief {
 /// Machine info (spec §7.6.2): compute nodes fill cpu/gpu/mem/disks/images; bare-metal
 /// servers (`node_type` 2) only version, ip, os and optionally deeplink.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeInfo {
     /// Node software version.
     #[serde(default)]
@@ -207,6 +217,7 @@ pub struct NodeInfo {
 
 /// Reply of `/mining_nodes/session_id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SessionIdReply {
     /// The renter's session id on that node.
     pub session_id: SessionId,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Monitor servers of the caller on a node (`host:port`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MonitorServers {
     /// `host:port` strings (at most 2).
     #[serde(default)]
@@ -18,6 +19,7 @@ pub struct MonitorServers {
 
 /// `additional` of `/monitor/set` (`[]` clears).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SetMonitor {
     /// `host:port` strings, at most 2.
     pub servers: Vec<String>,

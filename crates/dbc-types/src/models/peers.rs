@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A peer of the client node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Peer {
     /// Node id.
     pub node_id: String,
@@ -25,6 +26,7 @@ pub struct Peer {
 
 /// Reply of the peer endpoints.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PeerList {
     /// Peers (at most 50/51).
     #[serde(default)]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A rent order cached on a node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RentOrderInfo {
     /// Order id (decimal) or, for legacy whole-machine orders, the renter address.
     pub id: String,
@@ -34,6 +35,7 @@ pub struct RentOrderInfo {
 
 /// Reply of `/rent_orders`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RentOrders {
     /// Orders (at most 51).
     #[serde(default)]

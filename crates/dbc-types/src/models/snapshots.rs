@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A snapshot record.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Snapshot {
     /// Name given at creation.
     pub snapshot_name: String,
@@ -29,6 +30,7 @@ pub struct Snapshot {
 
 /// `additional` of *create snapshot*.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct CreateSnapshot {
     /// Snapshot name.
     pub snapshot_name: String,

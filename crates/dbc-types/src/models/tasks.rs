@@ -153,6 +153,7 @@ impl JsonSchema for TaskStatus {
 
 /// One entry of the VM list (and the create reply).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TaskSummary {
     /// The task id.
     pub task_id: TaskId,
@@ -174,6 +175,7 @@ pub type TaskList = Vec<TaskSummary>;
 
 /// A disk of a VM (details).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TaskDisk {
     /// `vda`, `vdb`, …
     pub name: String,
@@ -188,6 +190,7 @@ pub struct TaskDisk {
 
 /// A network interface of a VM (details).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TaskInterface {
     /// libvirt network or bridge name.
     pub name: String,
@@ -203,6 +206,7 @@ pub struct TaskInterface {
 
 /// VM details (spec §7.2.2). `cpu_cores`/`gpu_count` arrive as JSON numbers (strings accepted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TaskDetails {
     /// The task id.
     pub task_id: TaskId,
@@ -325,6 +329,7 @@ pub enum InterfaceModel {
 
 /// `additional` of *create VM* (spec §7.2.3). Numbers are written as JSON strings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct CreateVm {
     /// Optional custom task id: 20–22 ASCII letters/digits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -510,6 +515,7 @@ impl Validate for CreateVm {
 
 /// Restart parameters: the task and the `force_reboot` query.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RestartParams {
     /// The VM.
     pub task_id: TaskId,
@@ -542,6 +548,7 @@ pub enum LogDirection {
 
 /// Log query: direction and number of lines (1–100).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LogQuery {
     /// Head or tail.
     pub direction: LogDirection,
@@ -560,6 +567,7 @@ impl Default for LogQuery {
 
 /// Logs parameters: the task and an optional query (`None` = the node's default, tail 100).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LogsParams {
     /// The VM.
     pub task_id: TaskId,
@@ -615,6 +623,7 @@ impl LogQuery {
 
 /// Logs reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TaskLogs {
     /// The VM.
     pub task_id: TaskId,
@@ -630,6 +639,7 @@ pub struct TaskLogs {
 /// later failure. **Leaving `new_public_ip` out removes an existing public IP**: set it to the
 /// current IP to keep it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ModifyVm {
     /// New public IP (`Some("")` or `None` clears it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -710,6 +720,7 @@ impl Validate for ModifyVm {
 
 /// `additional` of *set login password*.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SetPassword {
     /// Login user.
     #[serde(default, skip_serializing_if = "String::is_empty")]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The client node's own version.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ClientVersion {
     /// e.g. `0.4.1.8`.
     pub client_version: String,

@@ -1,7 +1,7 @@
 //! `dbc vm create`: its grammar, the request it builds, `--wait`, and the reconciliation of a
 //! create whose outcome is unknown.
 
-use super::super::Ctx;
+use super::super::{with, Ctx};
 use crate::args::parse_duration;
 use crate::error::CliResult;
 use crate::output::note;
@@ -157,14 +157,6 @@ fn create_spec(a: &VmCreateArgs) -> CreateVm {
         }),
         CreateVm::interface_model_type,
     )
-}
-
-/// `set(spec, v)` when an optional argument was given, else `spec` unchanged.
-pub(super) fn with<S, T>(spec: S, v: Option<T>, set: impl FnOnce(S, T) -> S) -> S {
-    match v {
-        Some(v) => set(spec, v),
-        None => spec,
-    }
 }
 
 /// Runs `dbc vm create`.

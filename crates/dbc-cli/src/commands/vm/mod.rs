@@ -2,10 +2,9 @@
 
 mod create;
 
-use create::with;
 pub use create::VmCreateArgs;
 
-use super::{task_id, Ctx};
+use super::{task_id, with, Ctx};
 use crate::args::{parse_duration, TaskArg};
 use crate::creds::{prompt_secret, read_secret_file};
 use crate::error::CliResult;
@@ -242,14 +241,14 @@ pub async fn run(ctx: &Ctx, cmd: VmCmd) -> CliResult {
             lines,
         } => {
             let query = if head || lines.is_some() {
-                let q = LogQuery {
-                    direction: if head {
+                let q = LogQuery::new(
+                    if head {
                         LogDirection::Head
                     } else {
                         LogDirection::Tail
                     },
-                    lines: lines.unwrap_or(100),
-                };
+                    lines.unwrap_or(100),
+                );
                 q.validate()?;
                 Some(q)
             } else {
