@@ -96,6 +96,8 @@ pub struct Settings {
 mod opt_duration {
     use serde::Serializer;
     use std::time::Duration;
+    /// # Errors
+    /// The serializer's own error.
     pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
         match d {
             Some(d) => s.collect_str(&humantime::format_duration(*d)),
@@ -128,6 +130,9 @@ pub fn expand(p: &Path) -> PathBuf {
 }
 
 /// Reads and parses a config file; a missing file is an empty config unless `explicit`.
+///
+/// # Errors
+/// The file cannot be read (or, when `explicit`, does not exist) or is not a valid config.
 pub fn load_file(path: &Path, explicit: bool) -> Result<Option<ConfigFile>, CliError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -194,6 +199,9 @@ fn mask_quoted(message: &str) -> String {
 }
 
 /// Applies the precedence rules.
+///
+/// # Errors
+/// A bad config file, an unknown profile, or an invalid value in flags, environment or profile.
 pub fn resolve(g: &GlobalArgs) -> Result<Settings, CliError> {
     let (path, explicit) = config_path();
     let file = match &path {
@@ -254,6 +262,8 @@ pub fn resolve(g: &GlobalArgs) -> Result<Settings, CliError> {
     })
 }
 
+/// # Errors
+/// The named profile does not exist in the file.
 fn select_profile(
     file: &ConfigFile,
     requested: Option<&str>,

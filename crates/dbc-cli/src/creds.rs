@@ -35,6 +35,9 @@ fn env_path(name: &str) -> Option<PathBuf> {
 
 /// Reads a secret file (see [`crate::secret_file`]: ssh-like permission checks, 64 KiB cap),
 /// trimming surrounding whitespace (a trailing newline is usual).
+///
+/// # Errors
+/// The file cannot be read, is readable or writable by others, is too large, or is empty.
 pub fn read_secret_file(path: &Path, what: &str) -> CliResult<Zeroizing<String>> {
     let raw = read_secret_text(path, what)?;
     let trimmed = Zeroizing::new(raw.trim().to_owned());
@@ -123,6 +126,9 @@ impl CredInputs {
     }
 
     /// Loads the key, if one is configured.
+    ///
+    /// # Errors
+    /// The SURI or keystore cannot be read or is invalid, or its password is wrong or missing.
     pub fn keypair(&self) -> CliResult<Option<Keypair>> {
         let Some(src) = self.key_source() else {
             return Ok(None);
@@ -156,11 +162,16 @@ impl CredInputs {
     }
 
     /// Loads the key or explains how to give one.
+    ///
+    /// # Errors
+    /// No key is configured, or [`CredInputs::keypair`]'s errors.
     pub fn require_keypair(&self) -> CliResult<Keypair> {
         self.keypair()?
             .ok_or_else(|| CliError::Usage(NO_KEY.to_owned()))
     }
 
+    /// # Errors
+    /// The password file cannot be read, or there is no terminal to prompt on.
     fn keystore_password(&self, keystore: &Path) -> CliResult<Zeroizing<String>> {
         if self.password_file_is_keystore {
             if let Some(p) = &self.global.password_file {
@@ -187,6 +198,9 @@ impl CredInputs {
     }
 
     /// The session credential, when `--session-id`/`DBC_SESSION_ID` is given.
+    ///
+    /// # Errors
+    /// A session id without its signature, or either one malformed.
     fn session(&self) -> CliResult<Option<Credentials>> {
         let Some(id) = &self.global.session_id else {
             return Ok(None);
@@ -205,6 +219,8 @@ impl CredInputs {
         Ok(Some(Credentials::session(id, sign)))
     }
 
+    /// # Errors
+    /// Incomplete or malformed multisig options, or a signer file that cannot be read.
     fn multisig(&self) -> CliResult<Option<Credentials>> {
         let g = &self.global;
         if g.multisig_wallets.is_empty() {
@@ -234,6 +250,9 @@ impl CredInputs {
     }
 
     /// Credentials for API calls: session > multisig > wallet key > none.
+    ///
+    /// # Errors
+    /// The session, multisig or key inputs are incomplete or invalid.
     pub fn any(&self) -> CliResult<Credentials> {
         if let Some(c) = self.session()? {
             return Ok(c);
@@ -242,6 +261,9 @@ impl CredInputs {
     }
 
     /// A signature credential (multisig or wallet key) for endpoints that refuse sessions.
+    ///
+    /// # Errors
+    /// The multisig or key inputs are incomplete or invalid.
     pub fn signature(&self) -> CliResult<Credentials> {
         if let Some(c) = self.multisig()? {
             return Ok(c);
@@ -257,6 +279,9 @@ impl CredInputs {
 pub const NO_KEY: &str = "no key given: use --suri-file PATH, DBC_SURI, DBC_SURI_FILE, --keystore FILE, or a profile's suri_file/keystore";
 
 /// Parses a SURI; the error names where it came from, never the SURI.
+///
+/// # Errors
+/// `suri` is not a valid secret URI (the message names `origin`, never the SURI).
 pub fn keypair_from_suri(suri: &str, origin: &str) -> CliResult<Keypair> {
     Keypair::from_suri(suri)
         .map_err(|e| CliError::Usage(format!("{origin} does not hold a valid secret URI: {e}")))

@@ -2,18 +2,37 @@
 //!
 //! Every step prints what was sent and what came back; credentials are shown redacted.
 
-use crate::args::DemoArgs;
+use crate::args::parse_duration;
 use crate::commands::Ctx;
 use crate::creds::keypair_from_suri;
 use crate::error::{CliError, CliResult};
 use crate::wait::{wait_status, WaitSpec};
+use clap::Args;
 use dbc_api::{Client, Credentials};
 use dbc_sign::Signer;
-use dbc_types::models::{CreateVm, Empty, NodeInfoRequest, TaskSummary};
+use dbc_types::models::{CreateVm, TaskSummary};
 use dbc_types::registry::{NodeInfoGet, NodeSessionId, TaskDelete, TaskInfo, TasksList};
 use dbc_types::{Endpoint, NodeId, SessionIdSign};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
+
+pub(crate) const DEMO_EXAMPLES: &str = "\
+Examples:
+  dbc demo            # readable steps on stdout, spinner on stderr when it is a terminal
+  dbc demo --json     # one JSON object per step, one per line
+The demo starts the simulator in-process on 127.0.0.1 (ephemeral port) and uses the dev renter
+key //Alice: machine info -> session id -> create VM -> wait running -> details -> list -> delete -> list.";
+
+/// `dbc demo`
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Simulated VM creation time
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
+    pub create_delay: Duration,
+    /// Simulator seed
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
 
 /// What the demo shows in place of a secret.
 pub const REDACTED: &str = "<redacted>";
@@ -38,6 +57,9 @@ struct Demo<'a> {
 
 impl Demo<'_> {
     /// Prints one step: human lines, or one JSON object per line.
+    ///
+    /// # Errors
+    /// The step's call fails, or its record cannot be printed.
     fn step(
         &mut self,
         name: &str,
@@ -92,6 +114,9 @@ fn to_value<T: serde::Serialize>(v: &T) -> Value {
 }
 
 /// Runs the demo.
+///
+/// # Errors
+/// The simulator cannot start, or a step of the flow fails.
 pub async fn run(ctx: &Ctx, a: DemoArgs) -> CliResult {
     let sim = dbc_sim::Simulator::builder()
         .seed(a.seed)
@@ -109,6 +134,8 @@ pub async fn run(ctx: &Ctx, a: DemoArgs) -> CliResult {
     }
 }
 
+/// # Errors
+/// A step fails (the message names it), or stdout cannot be written.
 async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
     let started = Instant::now();
     let url = sim.url().to_string();
@@ -135,9 +162,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
 
     // 1. machine info (no credentials)
     let anon = build(Credentials::None)?;
-    let info = anon
-        .call::<NodeInfoGet>(Some(&node), &Default::default(), NodeInfoRequest::default())
-        .await?;
+    let info = anon.node(&node).info().await?;
     let images: Vec<String> = info
         .images
         .iter()
@@ -173,9 +198,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
 
     // 2. session id: wallet signature over a fresh nonce, then the renter signs the session id
     let wallet_client = build(Credentials::signer(renter.clone()))?;
-    let sid = wallet_client
-        .call::<NodeSessionId>(Some(&node), &Default::default(), Empty {})
-        .await?;
+    let sid = wallet_client.node(&node).session_id().await?;
     let sid_sign = renter
         .sign(sid.session_id.as_str().as_bytes())
         .map_err(|e| CliError::Failed(format!("signing the session id failed: {e}")))?;
@@ -197,17 +220,11 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
 
     // 3. create the VM with the session credential (seed parameters)
     let client = build(session)?;
-    let spec = {
-        let mut v = CreateVm::default();
-        v.image_name = "ubuntu.qcow2".into();
-        v.gpu_count = Some(0);
-        v.cpu_cores = 4;
-        v.mem_size = 8;
-        v.disk_size = Some(10);
-        v.ssh_port = Some(5684);
-        v.vnc_port = 5904;
-        v
-    };
+    let spec = CreateVm::new("ubuntu.qcow2", 4, 8)
+        .gpu_count(0)
+        .disk_size(10)
+        .ssh_port(5684)
+        .vnc_port(5904);
     let spec_json = to_value(&spec);
     let created: TaskSummary = client.node(&node).tasks().create(spec).await?;
     let task = created.task_id.clone();
@@ -254,9 +271,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
     )?;
 
     // 5. details with the login line
-    let d = client
-        .call::<TaskInfo>(Some(&node), &task, Empty {})
-        .await?;
+    let d = client.node(&node).task(&task).info().await?;
     demo.step(
         "VM details",
         &format!("POST {}", path_of::<TaskInfo>(Some(task.as_str()))),
@@ -276,9 +291,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
     )?;
 
     // 6. list
-    let list = client
-        .call::<TasksList>(Some(&node), &Default::default(), Empty {})
-        .await?;
+    let list = client.node(&node).tasks().list().await?;
     demo.step(
         "VM list",
         &format!("POST {}", path_of::<TasksList>(None)),
@@ -289,9 +302,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
     )?;
 
     // 7. delete
-    let del = client
-        .call::<TaskDelete>(Some(&node), &task, Empty {})
-        .await?;
+    let del = client.node(&node).task(&task).delete().await?;
     demo.step(
         "delete VM",
         &format!("POST {}", path_of::<TaskDelete>(Some(task.as_str()))),
@@ -304,9 +315,7 @@ async fn flow(ctx: &Ctx, sim: &dbc_sim::SimHandle) -> CliResult {
     // 8. list again until the deleting task is gone
     let deadline = Instant::now() + Duration::from_secs(20);
     let final_list = loop {
-        let l = client
-            .call::<TasksList>(Some(&node), &Default::default(), Empty {})
-            .await?;
+        let l = client.node(&node).tasks().list().await?;
         if l.is_empty() || Instant::now() > deadline {
             break l;
         }

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![warn(clippy::missing_errors_doc)]
 
 mod args;
 mod cli_command;
@@ -55,7 +56,7 @@ where
     // Commands that work without (or on a broken) config file.
     let standalone = match &cli.command {
         args::Command::Completion(a) => Some(commands::completion::run(a)),
-        args::Command::Config(c) if !matches!(c, args::ConfigCmd::Show) => {
+        args::Command::Config(c) if !matches!(c, commands::config_cmd::ConfigCmd::Show) => {
             Some(commands::config_cmd::run(&cli.global, c))
         }
         _ => None,

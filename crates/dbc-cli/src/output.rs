@@ -21,6 +21,9 @@ pub struct Output {
 
 impl Output {
     /// Prints a command's result: pretty JSON, or the human rendering.
+    ///
+    /// # Errors
+    /// The value cannot be encoded, the `--jq` filter fails, or stdout cannot be written.
     pub fn emit<T: Serialize + ?Sized>(&self, value: &T) -> CliResult {
         if self.json {
             let text = serde_json::to_string_pretty(value)
@@ -32,6 +35,9 @@ impl Output {
     }
 
     /// Like [`Output::emit`], with extra `key: value` lines shown first in human mode only.
+    ///
+    /// # Errors
+    /// The value cannot be encoded, the `--jq` filter fails, or stdout cannot be written.
     pub fn emit_with<T: Serialize + ?Sized>(
         &self,
         value: &T,
@@ -54,6 +60,9 @@ impl Output {
     }
 
     /// One compact JSON object on its own line (the demo's per-step records).
+    ///
+    /// # Errors
+    /// The value cannot be encoded, the `--jq` filter fails, or stdout cannot be written.
     pub fn json_line<T: Serialize + ?Sized>(&self, value: &T) -> CliResult {
         let text = serde_json::to_string(value)
             .map_err(|e| CliError::Failed(format!("cannot encode the result as JSON: {e}")))?;
@@ -61,6 +70,9 @@ impl Output {
     }
 
     /// A human-only line on stdout (suppressed with `--json`).
+    ///
+    /// # Errors
+    /// Stdout cannot be written.
     pub fn line(&self, text: &str) -> CliResult {
         if self.json {
             return Ok(());
@@ -108,6 +120,9 @@ pub fn emit_json_lines(lines: &[String]) -> CliResult {
 }
 
 /// Prints to stdout; a closed pipe (e.g. `| head`) is not an error worth a message.
+///
+/// # Errors
+/// Stdout cannot be written (a closed pipe is not an error).
 pub fn println_stdout(text: &str) -> CliResult {
     let mut out = std::io::stdout().lock();
     match writeln!(out, "{text}").and_then(|_| out.flush()) {
@@ -199,6 +214,9 @@ impl<'de> serde::Deserialize<'de> for Ordered {
 
 impl Ordered {
     /// Converts any serialisable value, keeping member order.
+    ///
+    /// # Errors
+    /// The value cannot be serialized to JSON.
     pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Ordered, serde_json::Error> {
         let text = serde_json::to_string(value)?;
         serde_json::from_str(&text)
@@ -218,6 +236,9 @@ impl Ordered {
 }
 
 /// Human rendering of any serialisable value.
+///
+/// # Errors
+/// The value cannot be serialized to JSON.
 pub fn render_value<T: Serialize + ?Sized>(value: &T) -> CliResult<String> {
     let v = Ordered::from_serialize(value)
         .map_err(|e| CliError::Failed(format!("cannot render the result: {e}")))?;

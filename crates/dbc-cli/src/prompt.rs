@@ -164,6 +164,9 @@ mod hidden {
     /// Longest secret accepted from the prompt, in bytes.
     const MAX: usize = 64 * 1024;
 
+    /// # Errors
+    /// The terminal settings cannot be read or changed, or the prompt cannot be written or the
+    /// line read (Ctrl-C included).
     pub(super) fn read_line(prompt: &str) -> std::io::Result<Zeroizing<String>> {
         let stdin = std::io::stdin();
         let fd = stdin.as_fd();

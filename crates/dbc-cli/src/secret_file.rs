@@ -49,6 +49,9 @@ pub fn exposure(mode: u32, uid: u32, euid: u32) -> Exposure {
     }
 }
 
+/// # Errors
+/// The file's metadata cannot be read, or another user owns it or can read or write it (the
+/// message says how to fix it).
 #[cfg(unix)]
 fn check_permissions(file: &std::fs::File, path: &Path, what: &str) -> CliResult {
     use std::os::unix::fs::MetadataExt;

@@ -40,6 +40,9 @@ pub struct WaitSpec<'a> {
 }
 
 /// Waits until the VM has `spec.status` (or an error status), showing a spinner.
+///
+/// # Errors
+/// The task ends in an error status, the wait times out or is interrupted, or a status poll fails.
 pub async fn wait_status(client: &Client, spec: WaitSpec<'_>) -> CliResult<TaskDetails> {
     let pb = spinner(spec.json);
     let label = spec.task.to_string();

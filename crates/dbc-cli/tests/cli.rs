@@ -1,169 +1,17 @@
-//! End-to-end tests of the `dbc` binary against the embedded simulator and the published
-//! sr25519 vectors (copied into `tests/fixtures/sr25519.json`).
+//! End-to-end tests of the `dbc` binary: help and usage errors, config precedence, `sim serve`,
+//! the demo, secrets in output and logs, Ctrl-C, the spinner, and creates whose outcome is
+//! unknown. (Key tools: `keys.rs`; API commands: `commands.rs`.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use assert_cmd::Command;
-use dbc_testkit::secret::write_secret;
+mod common;
+
+#[cfg(unix)]
+use common::Pty;
+use common::{create_args, create_vm, dbc, keystore_file, no_spinner, ok, run, Sim};
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
-
-fn fixtures() -> Value {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sr25519.json"),
-    )
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-/// A `dbc` command with a clean environment (no user config, no DBC_* variables).
-fn dbc(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("dbc").unwrap();
-    c.env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .timeout(Duration::from_secs(40));
-    c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}): {:?}\nstderr: {}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-    fn all(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-fn ok(cmd: &mut Command) -> Out {
-    let o = run(cmd);
-    assert_eq!(
-        o.code, 0,
-        "expected success\nstdout: {}\nstderr: {}",
-        o.stdout, o.stderr
-    );
-    o
-}
-
-/// The simulator running in this test process, on an ephemeral port.
-struct Sim {
-    rt: tokio::runtime::Runtime,
-    handle: Option<dbc_sim::SimHandle>,
-    url: String,
-    node: String,
-    home: tempfile::TempDir,
-}
-
-impl Sim {
-    fn start() -> Sim {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let handle = rt
-            .block_on(
-                dbc_sim::Simulator::builder()
-                    .seed(3)
-                    .create_delay(Duration::from_millis(300))
-                    .start(),
-            )
-            .unwrap();
-        let url = handle.url().to_string();
-        let node = handle.rented_node().to_string();
-        Sim {
-            rt,
-            handle: Some(handle),
-            url,
-            node,
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    /// `dbc --url <sim>` with the renter key in a file (`DBC_SURI_FILE`).
-    fn dbc(&self) -> Command {
-        let suri = self.home.path().join("renter.suri");
-        write_secret(&suri, "//Alice\n");
-        let mut c = dbc(self.home.path());
-        c.env("DBC_CLIENT_URL", &self.url)
-            .env("DBC_SURI_FILE", &suri);
-        c
-    }
-
-    /// `dbc --url <sim>` with only a session credential in the environment.
-    fn dbc_session(&self, id: &str, sign: &str) -> Command {
-        let mut c = dbc(self.home.path());
-        c.env("DBC_CLIENT_URL", &self.url)
-            .env("DBC_SESSION_ID", id)
-            .env("DBC_SESSION_ID_SIGN", sign);
-        c
-    }
-
-    fn create_vm(&self, ssh: u16, vnc: u16) -> String {
-        let o = ok(self
-            .dbc()
-            .args([
-                "vm",
-                "create",
-                &self.node,
-                "--image",
-                "ubuntu.qcow2",
-                "--cpus",
-                "2",
-                "--mem",
-                "4",
-                "--disk",
-                "10",
-                "--gpus",
-                "0",
-            ])
-            .args([
-                "--ssh-port",
-                &ssh.to_string(),
-                "--vnc-port",
-                &vnc.to_string(),
-                "--wait",
-                "--json",
-                "--poll-interval",
-                "100ms",
-            ]));
-        let v = o.json();
-        assert_eq!(v["status"], "running", "{v}");
-        v["task_id"].as_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.rt.block_on(h.shutdown());
-        }
-    }
-}
 
 fn is_hex_run(s: &str, len: usize) -> bool {
     let mut run = 0;
@@ -178,13 +26,6 @@ fn is_hex_run(s: &str, len: usize) -> bool {
         }
     }
     false
-}
-
-fn no_spinner(stderr: &str) {
-    assert!(
-        !stderr.contains('\r') && !stderr.contains("\x1b["),
-        "spinner/control characters on a non-terminal stderr: {stderr:?}"
-    );
 }
 
 // ---------------------------------------------------------------- help, usage, config
@@ -320,892 +161,19 @@ url = "http://127.0.0.1:5050"
     assert_eq!(v["profile"], "default");
 }
 
-// ---------------------------------------------------------------- key tools
-
-#[test]
-fn key_inspect_reproduces_the_vectors() {
-    let home = tempfile::tempdir().unwrap();
-    let fx = fixtures();
-    for (i, k) in fx["keys"].as_array().unwrap().iter().enumerate() {
-        let suri = k["suri"].as_str().unwrap();
-        let f = home.path().join(format!("k{i}.suri"));
-        write_secret(&f, format!("{suri}\n"));
-        let o = ok(dbc(home.path())
-            .args(["key", "inspect", "--json", "-vv", "--suri-file"])
-            .arg(&f));
-        let v = o.json();
-        assert_eq!(v["address"], k["address"], "{suri}");
-        if let Some(p) = k["public"].as_str() {
-            assert_eq!(v["public_key"], p);
-        }
-        assert!(!o.all().contains(suri), "the SURI was printed");
-        // the same through DBC_SURI
-        let v = ok(dbc(home.path())
-            .env("DBC_SURI", suri)
-            .args(["key", "inspect", "--json"]))
-        .json();
-        assert_eq!(v["address"], k["address"]);
-    }
-    // a SURI on argv works but warns about shell history
-    let o = ok(dbc(home.path()).args(["key", "inspect", "//Alice"]));
-    assert!(o.stdout.contains(ALICE));
-    assert!(o.stderr.contains("shell history"), "{}", o.stderr);
-    let o = ok(dbc(home.path()).args(["--suri", "//Bob", "key", "inspect", "--json"]));
-    assert_eq!(
-        o.json()["address"],
-        "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
-    );
-    assert!(o.stderr.contains("shell history"));
-    // an address needs no secret and prints no warning
-    let o = ok(dbc(home.path()).args(["key", "inspect", ALICE, "--json"]));
-    assert_eq!(
-        o.json()["public_key"],
-        "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"
-    );
-    assert!(o.stderr.is_empty(), "{}", o.stderr);
-    // no key at all
-    let o = run(dbc(home.path()).args(["key", "inspect"]));
-    assert_eq!(o.code, 2);
-    assert!(o.stderr.contains("--suri-file"), "{}", o.stderr);
-    // an invalid SURI file does not echo its content
-    let f = home.path().join("bad.suri");
-    write_secret(&f, "not a valid secret uri at all");
-    let o = run(dbc(home.path())
-        .args(["key", "inspect", "--suri-file"])
-        .arg(&f));
-    assert_eq!(o.code, 2);
-    assert!(!o.all().contains("not a valid secret uri"), "{}", o.stderr);
-}
-
-#[test]
-fn key_inspect_keystore() {
-    let home = tempfile::tempdir().unwrap();
-    let fx = fixtures();
-    let ks = &fx["polkadot_js_keystore"][0];
-    let password = ks["password"].as_str().unwrap();
-    let file = home.path().join("wallet.json");
-    write_secret(&file, serde_json::to_string(&ks["json"]).unwrap());
-    let pw = home.path().join("pw.txt");
-    write_secret(&pw, format!("{password}\n"));
-
-    let o = ok(dbc(home.path())
-        .args(["key", "inspect", "--json", "-vv", "--keystore"])
-        .arg(&file)
-        .arg("--password-file")
-        .arg(&pw));
-    assert_eq!(o.json()["address"], ks["address"]);
-    assert!(!o.all().contains(password));
-    let o = ok(dbc(home.path())
-        .env("DBC_PASSWORD", password)
-        .env("DBC_KEYSTORE", &file)
-        .args(["key", "inspect", "--json"]));
-    assert_eq!(o.json()["address"], ks["address"]);
-    // no password and stdin is not a terminal: a clear error, no prompt, no hang
-    let o = run(dbc(home.path())
-        .args(["key", "inspect", "--keystore"])
-        .arg(&file)
-        .write_stdin(""));
-    assert_eq!(o.code, 2);
-    assert!(
-        o.stderr.contains("--password-file") && o.stderr.contains("DBC_PASSWORD"),
-        "{}",
-        o.stderr
-    );
-    // wrong password
-    let o = run(dbc(home.path())
-        .env("DBC_PASSWORD", "wrong horse")
-        .args(["key", "inspect", "--keystore"])
-        .arg(&file));
-    assert_eq!(o.code, 2);
-    assert!(!o.all().contains("wrong horse"));
-}
-
-#[test]
-fn key_generate_fields_and_roundtrip() {
-    let home = tempfile::tempdir().unwrap();
-    let v = ok(dbc(home.path()).args(["key", "generate", "--json"])).json();
-    let phrase = v["phrase"].as_str().unwrap();
-    assert_eq!(phrase.split_whitespace().count(), 12);
-    assert!(v["address"].as_str().unwrap().starts_with('5'));
-    assert_eq!(v["public_key"].as_str().unwrap().len(), 64);
-    assert!(v["seed"].as_str().unwrap().trim_start_matches("0x").len() == 64);
-    let f = home.path().join("new.suri");
-    write_secret(&f, phrase);
-    let w = ok(dbc(home.path())
-        .args(["key", "inspect", "--json", "--suri-file"])
-        .arg(&f))
-    .json();
-    assert_eq!(w["address"], v["address"]);
-    let v = ok(dbc(home.path()).args(["key", "generate", "--words", "24", "--json"])).json();
-    assert_eq!(v["phrase"].as_str().unwrap().split_whitespace().count(), 24);
-    // human output is a key/value block
-    let o = ok(dbc(home.path()).args(["key", "generate"]));
-    assert!(
-        o.stdout.contains("phrase:") && o.stdout.contains("address:"),
-        "{}",
-        o.stdout
-    );
-}
-
-#[test]
-fn verify_matches_the_published_vectors() {
-    let home = tempfile::tempdir().unwrap();
-    let fx = fixtures();
-    for s in fx["signatures"].as_array().unwrap() {
-        let args = [
-            "verify",
-            "--address",
-            s["wallet"].as_str().unwrap(),
-            "--message",
-            s["message"].as_str().unwrap(),
-            "--signature",
-            s["signature"].as_str().unwrap(),
-        ];
-        let o = run(dbc(home.path()).args(args));
-        let valid = s["valid"].as_bool().unwrap();
-        assert_eq!(
-            o.code,
-            if valid { 0 } else { 1 },
-            "{}: {}",
-            s["what"],
-            o.stderr
-        );
-        assert_eq!(o.stdout.trim(), if valid { "valid" } else { "invalid" });
-        if s["what"].as_str().unwrap().contains("<Bytes>") {
-            assert!(o.stderr.contains("<Bytes>"), "missing hint: {}", o.stderr);
-        }
-        let o = run(dbc(home.path()).args(args).arg("--json"));
-        let v = o.json();
-        assert_eq!(v["valid"], valid);
-        // 0x prefix and upper case accepted
-        let sig = format!("0x{}", s["signature"].as_str().unwrap().to_uppercase());
-        let o = run(dbc(home.path()).args([
-            "verify",
-            "--address",
-            s["wallet"].as_str().unwrap(),
-            "--message",
-            s["message"].as_str().unwrap(),
-            "--signature",
-            &sig,
-        ]));
-        assert_eq!(o.code, if valid { 0 } else { 1 });
-    }
-    // malformed input: exit 2
-    let o = run(dbc(home.path()).args([
-        "verify",
-        "--address",
-        "5notanaddress",
-        "--message",
-        "m",
-        "--signature",
-        &"00".repeat(64),
-    ]));
-    assert_eq!(o.code, 2);
-    let o = run(dbc(home.path()).args([
-        "verify",
-        "--address",
-        ALICE,
-        "--message",
-        "m",
-        "--signature",
-        "abcd",
-    ]));
-    assert_eq!(o.code, 2);
-}
-
-#[test]
-fn sign_output_verifies() {
-    let home = tempfile::tempdir().unwrap();
-    let f = home.path().join("a.suri");
-    write_secret(&f, "//Alice");
-    // like sign_tool: wallet, nonce, sign
-    let o = ok(dbc(home.path())
-        .args(["sign", "--json", "--suri-file"])
-        .arg(&f));
-    let v = o.json();
-    assert_eq!(v["wallet"], ALICE);
-    let nonce = v["nonce"].as_str().unwrap();
-    let sign = v["sign"].as_str().unwrap();
-    assert_eq!(sign.len(), 128);
-    assert!(!sign.starts_with("0x"));
-    assert!(dbc_sign::verify(ALICE, nonce.as_bytes(), sign));
-    assert!(
-        dbc_sign::decode_nonce(nonce).is_ok(),
-        "nonce is Base58Check(uuid)"
-    );
-    assert!(v.get("session_id_sign").is_none());
-    // a message and a session id
-    let sid = "3QRjS1PsbDReGJKVBBRqxUh9RqXB5jbfHJ8bMgGoJ3C9HHHHm9rCmmh";
-    let v = ok(dbc(home.path()).env("DBC_SURI_FILE", &f).args([
-        "sign",
-        "--message",
-        "hello dbc",
-        "--session-id",
-        sid,
-        "--json",
-    ]))
-    .json();
-    assert!(dbc_sign::verify(
-        ALICE,
-        b"hello dbc",
-        v["sign"].as_str().unwrap()
-    ));
-    assert_eq!(v["session_id"], sid);
-    assert!(dbc_sign::verify(
-        ALICE,
-        sid.as_bytes(),
-        v["session_id_sign"].as_str().unwrap()
-    ));
-    // the output verifies with `dbc verify` too
-    let o = run(dbc(home.path()).args([
-        "verify",
-        "--address",
-        ALICE,
-        "--message",
-        "hello dbc",
-        "--signature",
-        v["sign"].as_str().unwrap(),
-    ]));
-    assert_eq!(o.code, 0);
-    // human output
-    let o = ok(dbc(home.path()).args(["sign", "--suri-file"]).arg(&f));
-    assert!(o.stdout.starts_with("wallet:"), "{}", o.stdout);
-    // no key
-    assert_eq!(run(dbc(home.path()).args(["sign"])).code, 2);
-}
-
-#[test]
-fn multisig_address_reproduces_the_vector() {
-    let home = tempfile::tempdir().unwrap();
-    let fx = fixtures();
-    let m = &fx["multisig_accounts"][0];
-    let mut args: Vec<String> = vec![
-        "multisig".into(),
-        "address".into(),
-        "--threshold".into(),
-        m["threshold"].to_string(),
-        "--json".into(),
-    ];
-    for s in m["signatories"].as_array().unwrap() {
-        args.push(s.as_str().unwrap().to_owned());
-    }
-    let v = ok(dbc(home.path()).args(&args)).json();
-    assert_eq!(v["address"], m["address"]);
-    // any member order gives the same account
-    args[5..].reverse();
-    let v = ok(dbc(home.path()).args(&args)).json();
-    assert_eq!(v["address"], m["address"]);
-    // human output and errors
-    args.retain(|a| a != "--json");
-    let o = ok(dbc(home.path()).args(&args));
-    assert!(o.stdout.contains(m["address"].as_str().unwrap()));
-    assert_eq!(
-        run(dbc(home.path()).args(["multisig", "address", ALICE])).code,
-        2
-    );
-    assert_eq!(
-        run(dbc(home.path()).args(["multisig", "address", "--threshold", "2", "bogus"])).code,
-        2
-    );
-}
-
-// ---------------------------------------------------------------- API commands
-
-#[test]
-fn seed_flow_commands_with_json() {
-    let sim = Sim::start();
-    let n = sim.node.as_str();
-    let v = ok(sim.dbc().args(["version", "--json"])).json();
-    assert!(v["client_version"].is_string());
-    let v = ok(sim.dbc().args(["node", "list", "--json"])).json();
-    assert!(v["mining_nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|x| x["node_id"] == n));
-    let v = ok(sim.dbc().args(["node", "info", n, "--json"])).json();
-    assert!(
-        v["version"].is_string() && v["cpu"]["cores"].is_string(),
-        "{v}"
-    );
-
-    // session id: with the renter key also session_id_sign, which verifies
-    let v = ok(sim.dbc().args(["node", "session-id", n, "--json"])).json();
-    let sid = v["session_id"].as_str().unwrap().to_owned();
-    let sid_sign = v["session_id_sign"].as_str().unwrap().to_owned();
-    assert!(dbc_sign::verify(ALICE, sid.as_bytes(), &sid_sign));
-    // without a key: usage error
-    let o =
-        run(dbc(sim.home.path())
-            .env("DBC_CLIENT_URL", &sim.url)
-            .args(["node", "session-id", n]));
-    assert_eq!(o.code, 2, "{}", o.stderr);
-    assert!(o.stderr.contains("--suri-file"), "{}", o.stderr);
-
-    // create + wait with the session credential only; no spinner on a non-terminal stderr
-    let o = ok(sim
-        .dbc_session(&sid, &sid_sign)
-        .args([
-            "vm",
-            "create",
-            n,
-            "--image",
-            "ubuntu.qcow2",
-            "--cpus",
-            "4",
-            "--mem",
-            "8",
-            "--disk",
-            "10",
-        ])
-        .args([
-            "--gpus",
-            "0",
-            "--ssh-port",
-            "5684",
-            "--vnc-port",
-            "5904",
-            "--wait",
-            "--poll-interval",
-            "200ms",
-            "-v",
-        ]));
-    no_spinner(&o.stderr);
-    assert!(
-        o.stdout.contains("login:") && o.stdout.contains("ssh -p 5684"),
-        "{}",
-        o.stdout
-    );
-    assert!(!o.all().contains(&sid_sign), "session_id_sign was printed");
-    let v = ok(sim
-        .dbc_session(&sid, &sid_sign)
-        .args(["vm", "list", n, "--json"]))
-    .json();
-    let list = v.as_array().unwrap();
-    assert_eq!(list.len(), 1);
-    assert_eq!(list[0]["status"], "running");
-    let task = list[0]["task_id"].as_str().unwrap().to_owned();
-    let v = ok(sim
-        .dbc_session(&sid, &sid_sign)
-        .args(["vm", "info", n, &task, "--json"]))
-    .json();
-    for f in [
-        "task_id",
-        "ssh_ip",
-        "ssh_port",
-        "user_name",
-        "cpu_cores",
-        "gpu_count",
-        "vnc_port",
-        "status",
-    ] {
-        assert!(!v[f].is_null(), "missing {f}: {v}");
-    }
-    // human list is a table
-    let o = ok(sim.dbc_session(&sid, &sid_sign).args(["vm", "list", n]));
-    assert!(
-        o.stdout.starts_with("TASK_ID") && o.stdout.contains(&task),
-        "{}",
-        o.stdout
-    );
-    // an API error: exit 1 with one line and a hint
-    let o = run(sim
-        .dbc_session(&sid, &sid_sign)
-        .args(["vm", "start", n, &task]));
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(
-        o.stderr.starts_with("error: ") && o.stderr.contains("hint"),
-        "{}",
-        o.stderr
-    );
-    assert_eq!(o.stderr.trim().lines().count(), 1);
-    assert!(o.stdout.is_empty());
-    // delete
-    let v = ok(sim
-        .dbc_session(&sid, &sid_sign)
-        .args(["vm", "delete", n, &task, "--json"]))
-    .json();
-    assert_eq!(v, "ok");
-    // a bad session signature is refused by the node (exit 1)
-    let o = run(sim
-        .dbc_session(&sid, &"ab".repeat(64))
-        .args(["vm", "list", n]));
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    // a malformed session signature is a usage error (exit 2), and is not echoed
-    let o = run(sim.dbc_session(&sid, "zz-not-hex").args(["vm", "list", n]));
-    assert_eq!(o.code, 2);
-    assert!(!o.stderr.contains("zz-not-hex"));
-}
-
-#[test]
-fn every_vm_command_runs() {
-    let sim = Sim::start();
-    let n = sim.node.as_str();
-    let task = sim.create_vm(6001, 5911);
-    let t = task.as_str();
-    // (args, expected exit code): the simulator refuses some operations in the VM's state.
-    let cases: Vec<(Vec<&str>, i32)> = vec![
-        (vec!["vm", "logs", n, t, "--head", "--lines", "5"], 0),
-        (vec!["vm", "logs", n, t], 0),
-        (vec!["vm", "restart", n, t], 0),
-        (
-            vec![
-                "vm",
-                "wait",
-                n,
-                t,
-                "--timeout",
-                "10s",
-                "--poll-interval",
-                "100ms",
-            ],
-            0,
-        ),
-        (vec!["vm", "restart", n, t, "--force"], 0),
-        (
-            vec![
-                "vm",
-                "wait",
-                n,
-                t,
-                "--timeout",
-                "10s",
-                "--poll-interval",
-                "100ms",
-            ],
-            0,
-        ),
-        (vec!["vm", "modify", n, t, "--ssh-port", "6002"], 0),
-        (
-            vec![
-                "vm",
-                "wait",
-                n,
-                t,
-                "--timeout",
-                "10s",
-                "--poll-interval",
-                "100ms",
-            ],
-            0,
-        ),
-        (vec!["vm", "reset", n, t], 0),
-        (
-            vec![
-                "vm",
-                "wait",
-                n,
-                t,
-                "--timeout",
-                "10s",
-                "--poll-interval",
-                "100ms",
-            ],
-            0,
-        ),
-        (vec!["node", "free-memory", n], 0),
-        (vec!["disk", "list", n, t], 0),
-        (vec!["snapshot", "list", n, t], 0),
-        (vec!["vm", "shutdown", n, t], 0),
-        (
-            vec![
-                "vm",
-                "wait",
-                n,
-                t,
-                "--status",
-                "closed",
-                "--timeout",
-                "10s",
-                "--poll-interval",
-                "100ms",
-            ],
-            0,
-        ),
-        (vec!["vm", "start", n, t], 0),
-        (
-            vec![
-                "vm",
-                "wait",
-                n,
-                t,
-                "--timeout",
-                "10s",
-                "--poll-interval",
-                "100ms",
-            ],
-            0,
-        ),
-        (vec!["vm", "poweroff", n, t], 0),
-        (
-            vec![
-                "vm",
-                "wait",
-                n,
-                t,
-                "--status",
-                "closed",
-                "--timeout",
-                "10s",
-                "--poll-interval",
-                "100ms",
-            ],
-            0,
-        ),
-        (vec!["disk", "add", n, t, "--size", "5"], 0),
-        (
-            vec!["disk", "resize", n, t, "--disk", "vdb", "--size", "5"],
-            0,
-        ),
-        (vec!["disk", "delete", n, t, "--disk", "vdc"], 0),
-        (vec!["vm", "start", n, t], 0),
-        (
-            vec![
-                "vm",
-                "wait",
-                n,
-                t,
-                "--timeout",
-                "10s",
-                "--poll-interval",
-                "100ms",
-            ],
-            0,
-        ),
-        (vec!["vm", "stop", n, t], 0),
-        (
-            vec![
-                "vm",
-                "wait",
-                n,
-                t,
-                "--status",
-                "closed",
-                "--timeout",
-                "10s",
-                "--poll-interval",
-                "100ms",
-            ],
-            0,
-        ),
-        // no --password-file and no terminal to prompt on: a usage error, nothing sent
-        (vec!["vm", "passwd", n, t, "--user", "dbc"], 2),
-        (vec!["snapshot", "info", n, t, "--name", "nosuch"], 1),
-        (vec!["snapshot", "delete", n, t, "--name", "nosuch"], 1),
-        (vec!["vm", "delete", n, t], 0),
-    ];
-    for (args, code) in cases {
-        let o = run(sim.dbc().args(&args).arg("--json"));
-        assert_eq!(
-            o.code, code,
-            "dbc {args:?}\nstdout: {}\nstderr: {}",
-            o.stdout, o.stderr
-        );
-        if code == 0 {
-            let _ = o.json();
-        } else {
-            assert!(
-                o.stdout.is_empty(),
-                "nothing on stdout on error: {}",
-                o.stdout
-            );
-        }
-        no_spinner(&o.stderr);
-    }
-}
-
-#[test]
-fn every_other_command_runs() {
-    let sim = Sim::start();
-    let n = sim.node.as_str();
-    let task = sim.create_vm(6011, 5921);
-    let t = task.as_str();
-    let pw = sim.home.path().join("vm-pw.txt");
-    write_secret(&pw, "N3w-passw0rd\n");
-    let pw = pw.to_str().unwrap().to_owned();
-    let ipmi = sim.home.path().join("ipmi.txt");
-    write_secret(&ipmi, "ipmi-secret");
-    let ipmi = ipmi.to_str().unwrap().to_owned();
-    let cc = "c".repeat(64);
-    let o = ok(sim.dbc().args(["image", "list", n]));
-    assert!(
-        o.stdout.starts_with("IMAGE_NAME") && o.stdout.contains(".qcow2"),
-        "{}",
-        o.stdout
-    );
-    // (args, acceptable exit codes). 1 = the node answered with an API error (e.g. the
-    // simulator knows no image server of that name) — the command itself worked.
-    let cases: Vec<(Vec<&str>, &[i32])> = vec![
-        (
-            vec![
-                "vm",
-                "passwd",
-                n,
-                t,
-                "--user",
-                "dbc",
-                "--password-file",
-                &pw,
-            ],
-            &[0],
-        ),
-        (vec!["image", "list", n], &[0]),
-        (vec!["image", "servers"], &[0]),
-        (vec!["image", "list", "--server", "imgsrv1"], &[0, 1]),
-        (
-            vec![
-                "image",
-                "download",
-                n,
-                "--server",
-                "imgsrv1",
-                "--file",
-                "ubuntu.qcow2",
-            ],
-            &[0, 1],
-        ),
-        (
-            vec!["image", "download-progress", n, "--file", "ubuntu.qcow2"],
-            &[0],
-        ),
-        (
-            vec!["image", "download-stop", n, "--file", "ubuntu.qcow2"],
-            &[0],
-        ),
-        (
-            vec![
-                "image",
-                "upload",
-                n,
-                "--server",
-                "imgsrv1",
-                "--file",
-                "ubuntu.qcow2",
-            ],
-            &[0, 1],
-        ),
-        (
-            vec!["image", "upload-progress", n, "--file", "ubuntu.qcow2"],
-            &[0],
-        ),
-        (
-            vec!["image", "upload-stop", n, "--file", "ubuntu.qcow2"],
-            &[0],
-        ),
-        (vec!["image", "delete", n, "--file", "windows.qcow2"], &[0]),
-        (
-            vec![
-                "snapshot", "create", n, t, "--name", "snap1", "--server", "imgsrv1",
-            ],
-            &[0, 1],
-        ),
-        (vec!["lan", "list"], &[0]),
-        (
-            vec![
-                "lan",
-                "create",
-                n,
-                "--name",
-                "mylan01",
-                "--cidr",
-                "10.10.0.0/24",
-            ],
-            &[0],
-        ),
-        (vec!["lan", "list", n], &[0]),
-        (vec!["lan", "info", "mylan01", "--node", n], &[0]),
-        (vec!["lan", "delete", n, "mylan01"], &[0]),
-        (vec!["monitor", "set", n, "--server", "10.0.0.9:9000"], &[0]),
-        (vec!["monitor", "list", n], &[0]),
-        (vec!["peers", "active"], &[0]),
-        (vec!["peers", "global"], &[0]),
-        (vec!["peers", "lan"], &[0]),
-        (vec!["rent-orders", "list", n], &[0]),
-        (vec!["rent-orders", "list", n, "--order", "12"], &[0]),
-        (vec!["bare-metal", "list"], &[0]),
-        (vec!["bare-metal", "list", "--id", "srv-1"], &[0, 1]),
-        (
-            vec![
-                "bare-metal",
-                "add",
-                "--uuid",
-                "srv-1",
-                "--ip",
-                "10.0.0.20",
-                "--ipmi-host",
-                "10.0.1.20",
-                "--ipmi-user",
-                "admin",
-                "--ipmi-password-file",
-                &ipmi,
-            ],
-            &[0, 1],
-        ),
-        (
-            vec!["bare-metal", "modify", &cc, "--ip", "10.0.0.21"],
-            &[0, 1],
-        ),
-        (vec!["bare-metal", "delete", &cc], &[0, 1]),
-        (vec!["bare-metal", "power", n, "status"], &[0, 1]),
-        (vec!["bare-metal", "bootdev", n, "pxe"], &[0, 1]),
-        (vec!["deeplink", "get", n], &[0, 1]),
-        (
-            vec!["deeplink", "set", n, "--device-id", "123456789"],
-            &[0, 1],
-        ),
-        (vec!["stat"], &[1]),
-        (vec!["client-config"], &[1]),
-    ];
-    for (args, codes) in cases {
-        let o = run(sim.dbc().args(&args).args(["--json", "-vv"]));
-        assert!(
-            codes.contains(&o.code),
-            "dbc {args:?}: exit {}\nstdout: {}\nstderr: {}",
-            o.code,
-            o.stdout,
-            o.stderr
-        );
-        if o.code == 0 {
-            let _ = o.json();
-        } else {
-            assert!(o.stdout.is_empty());
-            assert!(o.stderr.contains("error: "), "{}", o.stderr);
-        }
-        assert!(
-            !o.all().contains("N3w-passw0rd") && !o.all().contains("ipmi-secret"),
-            "a password was printed: {args:?}"
-        );
-        assert!(!o.all().contains("//Alice"));
-    }
-    // human output of a few
-    let o = ok(sim.dbc().args(["node", "list"]));
-    assert!(
-        o.stdout.starts_with("NODE_ID") && o.stdout.contains(n),
-        "{}",
-        o.stdout
-    );
-}
-
-#[test]
-fn default_node_from_profile_and_env() {
-    let sim = Sim::start();
-    let cfg = sim.home.path().join("cfg.toml");
-    let suri = sim.home.path().join("p.suri");
-    write_secret(&suri, "//Alice");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[profiles.default]\nurl = \"{}\"\nnode = \"{}\"\nsuri_file = \"{}\"\n",
-            sim.url,
-            sim.node,
-            suri.display()
-        ),
-    )
-    .unwrap();
-    let v = ok(dbc(sim.home.path())
-        .env("DBC_CONFIG", &cfg)
-        .args(["vm", "list", "--json"]))
-    .json();
-    assert!(v.as_array().unwrap().is_empty());
-    let v = ok(dbc(sim.home.path())
-        .env("DBC_CONFIG", &cfg)
-        .args(["node", "info", "--json"]))
-    .json();
-    assert!(v["version"].is_string());
-    // env DBC_NODE beats the profile (a wrong node → the node is unknown → API error)
-    let o = run(dbc(sim.home.path())
-        .env("DBC_CONFIG", &cfg)
-        .env("DBC_NODE", "f".repeat(64))
-        .args(["vm", "list"]));
-    assert_eq!(o.code, 1, "{}", o.stderr);
-}
-
-#[test]
-fn transport_errors_exit_3() {
-    let home = tempfile::tempdir().unwrap();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let t0 = Instant::now();
-    let o = run(dbc(home.path()).args([
-        "--url",
-        &format!("http://127.0.0.1:{port}"),
-        "--timeout",
-        "2s",
-        "version",
-    ]));
-    assert_eq!(o.code, 3, "{}", o.stderr);
-    assert!(o.stderr.starts_with("error: "));
-    assert!(t0.elapsed() < Duration::from_secs(30));
-    // an invalid URL is a usage/config error
-    let o = run(dbc(home.path()).args(["--url", "ftp://nowhere", "version"]));
-    assert_eq!(o.code, 2, "{}", o.stderr);
-}
-
-#[test]
-fn multisig_credential_options() {
-    let sim = Sim::start();
-    let n = sim.node.as_str();
-    let a = sim.home.path().join("a.suri");
-    let b = sim.home.path().join("b.suri");
-    write_secret(&a, "//Alice");
-    write_secret(&b, "//Bob");
-    let wallets = format!("{ALICE},5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty,5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y");
-    // missing threshold / signer: usage errors
-    let o = run(dbc(sim.home.path()).env("DBC_CLIENT_URL", &sim.url).args([
-        "node",
-        "session-id",
-        n,
-        "--multisig-wallets",
-        &wallets,
-    ]));
-    assert_eq!(o.code, 2);
-    // a complete bundle is sent; this node's renter is not the multisig account → API error (exit 1)
-    let o = run(dbc(sim.home.path())
-        .env("DBC_CLIENT_URL", &sim.url)
-        .args([
-            "node",
-            "session-id",
-            n,
-            "--multisig-wallets",
-            &wallets,
-            "--threshold",
-            "2",
-        ])
-        .arg("--multisig-signer-file")
-        .arg(&a)
-        .arg("--multisig-signer-file")
-        .arg(&b));
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(!o.all().contains("//Bob"));
-}
-
 // ---------------------------------------------------------------- sim serve, demo, secrets
 
 #[test]
 fn sim_serve_prints_the_ready_line() {
     let home = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dbc"))
-        .args([
-            "sim",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--create-delay",
-            "200ms",
-        ])
-        .env_clear()
-        .env("HOME", home.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let ready: Value = serde_json::from_str(&line).unwrap();
+    let (mut child, line, ready) = common::spawn_ready(common::dbc_process(home.path()).args([
+        "sim",
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--create-delay",
+        "200ms",
+    ]));
     let url = ready["url"].as_str().unwrap().to_owned();
     let o = run(dbc(home.path()).args(["--url", &url, "version", "--json"]));
     let _ = child.kill();
@@ -1345,9 +313,9 @@ fn session_secret_never_logged_with_verbose() {
 #[test]
 fn ctrl_c_stops_waiting_and_says_the_vm_continues() {
     let sim = Sim::start();
-    let task = sim.create_vm(6021, 5931);
-    let suri = sim.home.path().join("renter.suri");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dbc"))
+    let task = create_vm(&sim, 6021, 5931);
+    let suri = common::renter_suri(sim.home.path());
+    let mut child = common::dbc_process(sim.home.path())
         .args([
             "vm",
             "wait",
@@ -1358,8 +326,6 @@ fn ctrl_c_stops_waiting_and_says_the_vm_continues() {
             "--timeout",
             "1m",
         ])
-        .env_clear()
-        .env("HOME", sim.home.path())
         .env("DBC_CLIENT_URL", &sim.url)
         .env("DBC_SURI_FILE", &suri)
         .stdout(Stdio::piped())
@@ -1402,7 +368,7 @@ fn spinner_only_on_a_terminal_and_not_with_json() {
         return;
     };
     let home = tempfile::tempdir().unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("dbc");
+    let bin = common::bin();
     let pty = |extra: &str| {
         let out = std::process::Command::new(script)
             .args([
@@ -1437,54 +403,22 @@ fn spinner_only_on_a_terminal_and_not_with_json() {
 
 #[test]
 fn create_with_unknown_outcome_is_reconciled() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sim = rt
-        .block_on(
-            dbc_sim::Simulator::builder()
-                .seed(5)
-                .create_delay(Duration::from_millis(200))
-                .start(),
-        )
-        .unwrap();
-    let node = sim.rented_node();
-    sim.set_faults(vec![dbc_sim::Fault {
+    let sim = Sim::start_with(
+        dbc_sim::Simulator::builder()
+            .seed(5)
+            .create_delay(Duration::from_millis(200)),
+    );
+    let node = sim.handle().rented_node();
+    sim.handle().set_faults(vec![dbc_sim::Fault {
         node: Some(node.clone()),
         route: Some("tasks.create".into()),
         kind: dbc_sim::FaultKind::Latency(Duration::from_secs(2)),
     }]);
-    let home = tempfile::tempdir().unwrap();
-    let suri = home.path().join("r.suri");
-    write_secret(&suri, "//Alice");
-    let o = run(dbc(home.path())
-        .env("DBC_CLIENT_URL", sim.url())
-        .env("DBC_SURI_FILE", &suri)
-        .args([
-            "vm",
-            "create",
-            node.as_str(),
-            "--image",
-            "ubuntu.qcow2",
-            "--cpus",
-            "2",
-            "--mem",
-            "4",
-            "--disk",
-            "10",
-        ])
-        .args([
-            "--ssh-port",
-            "6100",
-            "--vnc-port",
-            "6100",
-            "--json",
-            "--timeout",
-            "1s",
-        ]));
-    rt.block_on(sim.shutdown());
+    let o = run(sim
+        .dbc()
+        .args(create_args(node.as_str(), None, 6100, 6100))
+        .args(["--json", "--timeout", "1s"]));
+    drop(sim);
     assert!(
         o.stderr.contains("checking whether the VM was created"),
         "{}",
@@ -1502,90 +436,28 @@ fn create_with_unknown_outcome_is_reconciled() {
     }
 }
 
-/// On a terminal the keystore password is prompted for without echo. Skipped without `script`.
+/// On a terminal the keystore password is prompted for without echo (util-linux `script`).
 #[cfg(unix)]
 #[test]
 fn keystore_password_prompt_on_a_terminal_does_not_echo() {
-    use std::io::{Read, Write};
-    let Some(script) = ["/usr/bin/script", "/bin/script"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-    else {
-        eprintln!("skipped: `script` not installed");
-        return;
-    };
     let home = tempfile::tempdir().unwrap();
-    let fx = fixtures();
-    let ks = &fx["polkadot_js_keystore"][0];
+    let (ks, file) = keystore_file(home.path());
     let password = ks["password"].as_str().unwrap();
-    let file = home.path().join("wallet.json");
-    write_secret(&file, serde_json::to_string(&ks["json"]).unwrap());
-    let bin = assert_cmd::cargo::cargo_bin("dbc");
-    let mut child = std::process::Command::new(script)
-        .args([
-            "-qec",
-            &format!(
-                "{} key inspect --keystore {}",
-                bin.display(),
-                file.display()
-            ),
-            "/dev/null",
-        ])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("TERM", "xterm")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut transcript = Vec::new();
-    let t0 = Instant::now();
+    let mut pty = Pty::spawn(
+        home.path(),
+        &format!(
+            "{} key inspect --keystore {}",
+            common::bin().display(),
+            file.display()
+        ),
+        &[],
+    );
     // type the password only once the prompt is shown: the CLI turns echo off (and discards
     // typeahead) before it prints the prompt, so nothing typed from here on is echoed or lost
-    while !String::from_utf8_lossy(&transcript).contains("Password for") {
-        if t0.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("no prompt: {:?}", String::from_utf8_lossy(&transcript));
-        }
-        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
-            transcript.extend(chunk);
-        }
-    }
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(format!("{password}\n").as_bytes()).unwrap();
-    // never wait unboundedly: a lost keystroke must fail the test, not hang CI
-    let t1 = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if t1.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(50)) {
-            transcript.extend(chunk);
-        }
-    };
-    while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(500)) {
-        transcript.extend(chunk);
-    }
-    drop(stdin);
-    let text = String::from_utf8_lossy(&transcript);
-    let status = status
-        .unwrap_or_else(|| panic!("dbc did not finish 30 s after the password was typed: {text}"));
+    pty.wait_for("Password for");
+    pty.type_bytes(format!("{password}\n").as_bytes());
+    let status = pty.finish(Duration::from_secs(30));
+    let text = pty.text();
     assert!(status.success(), "{text}");
     assert!(text.contains(ks["address"].as_str().unwrap()), "{text}");
     assert!(!text.contains(password), "the password was echoed: {text}");
@@ -1596,28 +468,13 @@ fn keystore_password_prompt_on_a_terminal_does_not_echo() {
 /// node holds exactly one VM.
 #[test]
 fn create_with_lost_reply_finds_the_vm_and_exits_0() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let handle = rt
-        .block_on(
-            dbc_sim::Simulator::builder()
-                .seed(9)
-                .create_delay(Duration::from_millis(100))
-                .node_timeout(Duration::from_millis(300))
-                .fault_spec("tasks.create@0=reply-lost".parse().unwrap())
-                .start(),
-        )
-        .unwrap();
-    let sim = Sim {
-        url: handle.url(),
-        node: handle.rented_node().to_string(),
-        handle: Some(handle),
-        rt,
-        home: tempfile::tempdir().unwrap(),
-    };
+    let sim = Sim::start_with(
+        dbc_sim::Simulator::builder()
+            .seed(9)
+            .create_delay(Duration::from_millis(100))
+            .node_timeout(Duration::from_millis(300))
+            .fault_spec("tasks.create@0=reply-lost".parse().unwrap()),
+    );
     let o = run(sim
         .dbc()
         .args(["vm", "create", &sim.node, "--image", "ubuntu.qcow2"])
@@ -1630,7 +487,7 @@ fn create_with_lost_reply_finds_the_vm_and_exits_0() {
         o.stderr
     );
     let id = o.json()["task_id"].as_str().unwrap().to_owned();
-    sim.handle.as_ref().unwrap().clear_faults();
+    sim.handle().clear_faults();
     let list = ok(sim.dbc().args(["vm", "list", &sim.node, "--json"])).json();
     let ids: Vec<&str> = list
         .as_array()

@@ -3,95 +3,25 @@
 //! credential options where they do not apply, and JSON logs without secrets.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::{dbc, ok, run, Sim};
 use serde_json::Value;
-use std::path::Path;
-use std::time::Duration;
+
+/// The world of these tests (seed 5), `dbc` against it without credentials.
+fn sim() -> Sim {
+    Sim::start_with(dbc_sim::Simulator::builder().seed(5))
+}
 
 const PHRASE: &str = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
 
-struct Sim {
-    rt: tokio::runtime::Runtime,
-    handle: Option<dbc_sim::SimHandle>,
-    url: String,
-    node: String,
-    home: tempfile::TempDir,
-}
-
-impl Sim {
-    fn start() -> Sim {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let handle = rt
-            .block_on(dbc_sim::Simulator::builder().seed(5).start())
-            .unwrap();
-        let url = handle.url();
-        let node = handle.rented_node().to_string();
-        Sim {
-            rt,
-            handle: Some(handle),
-            url,
-            node,
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn dbc(&self) -> Command {
-        let mut c = dbc(self.home.path());
-        c.env("DBC_CLIENT_URL", &self.url);
-        c
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.rt.block_on(h.shutdown());
-        }
-    }
-}
-
-/// `dbc` with a clean environment and `home` as HOME (config under `home/.config/dbc`).
-fn dbc(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("dbc").unwrap();
-    c.env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .timeout(Duration::from_secs(40));
-    c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-fn ok(cmd: &mut Command) -> Out {
-    let o = run(cmd);
-    assert_eq!(o.code, 0, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
-    o
-}
-
 #[test]
 fn node_list_never_prints_null_and_tables_obey_the_view_options() {
-    let sim = Sim::start();
+    let sim = sim();
     // The simulator's second node has no name: the node sends the string "null".
-    let raw = ok(sim.dbc().args(["node", "list", "--json"]));
+    let raw = ok(sim.dbc_anonymous().args(["node", "list", "--json"]));
     assert!(raw.stdout.contains("\"null\""), "{}", raw.stdout);
-    let o = ok(sim.dbc().args(["node", "list"]));
+    let o = ok(sim.dbc_anonymous().args(["node", "list"]));
     assert!(!o.stdout.contains("null"), "{}", o.stdout);
     let lines: Vec<&str> = o.stdout.lines().collect();
     assert!(lines[0].starts_with("NODE_ID"), "{}", o.stdout);
@@ -104,12 +34,15 @@ fn node_list_never_prints_null_and_tables_obey_the_view_options() {
         o.stdout
     );
 
-    let o = ok(sim.dbc().args(["node", "list", "--no-headers"]));
+    let o = ok(sim.dbc_anonymous().args(["node", "list", "--no-headers"]));
     assert_eq!(o.stdout.lines().count(), 2, "{}", o.stdout);
     assert!(!o.stdout.contains("NODE_ID"), "{}", o.stdout);
 
     // A 70-column terminal: the 64-digit ids stay whole, the other columns do not fit.
-    let o = ok(sim.dbc().env("COLUMNS", "70").args(["node", "list"]));
+    let o = ok(sim
+        .dbc_anonymous()
+        .env("COLUMNS", "70")
+        .args(["node", "list"]));
     assert!(
         o.stdout.lines().all(|l| l.chars().count() <= 70),
         "{}",
@@ -118,7 +51,7 @@ fn node_list_never_prints_null_and_tables_obey_the_view_options() {
     assert!(!o.stdout.contains("VERSION"), "{}", o.stdout);
     assert!(o.stdout.contains(&sim.node), "{}", o.stdout);
     let o = ok(sim
-        .dbc()
+        .dbc_anonymous()
         .env("COLUMNS", "70")
         .args(["node", "list", "--wide"]));
     assert!(o.stdout.contains("VERSION"), "{}", o.stdout);
@@ -126,20 +59,20 @@ fn node_list_never_prints_null_and_tables_obey_the_view_options() {
 
 #[test]
 fn jq_filters_json_output_like_gh() {
-    let sim = Sim::start();
+    let sim = sim();
     let o = ok(sim
-        .dbc()
+        .dbc_anonymous()
         .args(["node", "list", "--jq", ".mining_nodes[].node_id"]));
     let ids: Vec<&str> = o.stdout.lines().collect();
     assert_eq!(ids.len(), 2, "{}", o.stdout);
     assert!(ids.contains(&sim.node.as_str()), "{}", o.stdout);
     // Non-strings print as compact JSON.
     let o = ok(sim
-        .dbc()
+        .dbc_anonymous()
         .args(["node", "list", "--jq", ".mining_nodes | length"]));
     assert_eq!(o.stdout.trim(), "2");
     let o = ok(sim
-        .dbc()
+        .dbc_anonymous()
         .args(["node", "list", "--jq", "{n: (.mining_nodes | length)}"]));
     let v: Value = serde_json::from_str(o.stdout.trim()).unwrap();
     assert_eq!(v["n"], 2);
@@ -150,7 +83,9 @@ fn jq_filters_json_output_like_gh() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("--jq"), "{}", o.stderr);
     // A filter that fails at run time is a failure (exit 1) with the reason.
-    let o = run(sim.dbc().args(["node", "list", "--jq", ".mining_nodes.x"]));
+    let o = run(sim
+        .dbc_anonymous()
+        .args(["node", "list", "--jq", ".mining_nodes.x"]));
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stderr.contains("--jq"), "{}", o.stderr);
 }
@@ -303,12 +238,14 @@ fn config_init_set_profiles() {
 
 #[test]
 fn json_logs_one_object_per_line_without_secrets() {
-    let sim = Sim::start();
+    let sim = sim();
     let suri = format!("{PHRASE}//Alice");
-    let o = ok(sim
-        .dbc()
-        .env("DBC_SURI", &suri)
-        .args(["node", "session-id", &sim.node, "--json"]));
+    let o = ok(sim.dbc_anonymous().env("DBC_SURI", &suri).args([
+        "node",
+        "session-id",
+        &sim.node,
+        "--json",
+    ]));
     let v: Value = serde_json::from_str(&o.stdout).unwrap();
     let sid = v["session_id"].as_str().unwrap().to_owned();
     let sign = v["session_id_sign"].as_str().unwrap().to_owned();
@@ -320,7 +257,7 @@ fn json_logs_one_object_per_line_without_secrets() {
             ("DBC_SESSION_ID_SIGN", sign.clone()),
         ],
     ] {
-        let mut c = sim.dbc();
+        let mut c = sim.dbc_anonymous();
         c.env("DBC_LOG_FORMAT", "json");
         for (k, v) in &creds {
             c.env(k, v);
@@ -342,7 +279,7 @@ fn json_logs_one_object_per_line_without_secrets() {
         assert!(!all.contains(&sign), "session_id_sign leaked");
     }
     let o = run(sim
-        .dbc()
+        .dbc_anonymous()
         .env("DBC_LOG_FORMAT", "yaml")
         .args(["node", "list"]));
     assert_eq!(o.code, 2, "{}", o.stderr);

@@ -2,10 +2,14 @@
 //! hangs, plus an id the client node does not know.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use assert_cmd::Command;
+use common::{run, Sim};
+use dbc_testkit::keys::ALICE;
 use serde_json::Value;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Nodes in the world; node `HANG` never answers.
 const NODES: usize = 40;
@@ -17,7 +21,9 @@ const UNKNOWN: &str = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
 fn world_toml() -> String {
     let mut t = String::new();
     for i in 0..NODES {
-        t.push_str("[[nodes]]\nstate = \"rented\"\nrenter = { wallet = \"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY\" }\n");
+        t.push_str(&format!(
+            "[[nodes]]\nstate = \"rented\"\nrenter = {{ wallet = \"{ALICE}\" }}\n"
+        ));
         t.push_str(&format!("name = \"gpu-{i}\"\n"));
         if i == HANG {
             t.push_str("faults = [{ kind = \"hang\" }]\n");
@@ -27,46 +33,27 @@ fn world_toml() -> String {
 }
 
 struct World {
-    rt: tokio::runtime::Runtime,
-    handle: Option<dbc_sim::SimHandle>,
-    url: String,
+    sim: Sim,
     ids: Vec<String>,
-    home: tempfile::TempDir,
 }
 
 impl World {
     fn start() -> World {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
         let cfg = dbc_sim::SimConfig::from_toml_str(&world_toml()).unwrap();
-        let handle = rt
-            .block_on(dbc_sim::Simulator::builder().seed(11).config(cfg).start())
-            .unwrap();
-        let url = handle.url();
-        let ids = handle.node_ids().iter().map(|n| n.to_string()).collect();
-        World {
-            rt,
-            handle: Some(handle),
-            url,
-            ids,
-            home: tempfile::tempdir().unwrap(),
-        }
+        let sim = Sim::start_with(dbc_sim::Simulator::builder().seed(11).config(cfg));
+        let ids = sim
+            .handle()
+            .node_ids()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        World { sim, ids }
     }
 
+    /// `dbc` against the world with the renter key; fleet runs may take up to a minute.
     fn dbc(&self) -> Command {
-        let home = self.home.path();
-        let suri = home.join("renter.suri");
-        dbc_testkit::secret::write_secret(&suri, "//Alice\n");
-        let mut c = Command::cargo_bin("dbc").unwrap();
-        c.env_clear()
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join(".config"))
-            .env("DBC_CLIENT_URL", &self.url)
-            .env("DBC_SURI_FILE", &suri)
-            .timeout(Duration::from_secs(60));
+        let mut c = self.sim.dbc();
+        c.timeout(Duration::from_secs(60));
         c
     }
 
@@ -75,32 +62,6 @@ impl World {
         let mut ids = self.ids.clone();
         ids.push(UNKNOWN.to_owned());
         ids.join(",")
-    }
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.rt.block_on(h.shutdown());
-        }
-    }
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    took: Duration,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let t = Instant::now();
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        took: t.elapsed(),
     }
 }
 
@@ -203,7 +164,7 @@ fn human_table_has_a_node_column_and_the_errors() {
 #[test]
 fn all_ok_exits_0_and_nodes_file_is_read() {
     let w = World::start();
-    let file = w.home.path().join("fleet.txt");
+    let file = w.sim.home.path().join("fleet.txt");
     let mut text = String::from("# my fleet\n\n");
     for (i, id) in w
         .ids
@@ -264,7 +225,7 @@ fn write_config(home: &Path, body: &str) {
 fn all_nodes_from_the_profile_or_the_client_node() {
     let w = World::start();
     write_config(
-        w.home.path(),
+        w.sim.home.path(),
         &format!(
             "[profiles.default]\nnodes = [\"{}\", \"{}\"]\n",
             w.ids[1], w.ids[2]
@@ -277,7 +238,7 @@ fn all_nodes_from_the_profile_or_the_client_node() {
     assert_eq!(objs[0]["node"], w.ids[1].as_str());
 
     // Without `nodes` in the profile: every node the client node knows (the hanging one too).
-    write_config(w.home.path(), "[profiles.default]\n");
+    write_config(w.sim.home.path(), "[profiles.default]\n");
     let o = run(w.dbc().args([
         "rent-orders",
         "list",

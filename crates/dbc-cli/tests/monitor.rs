@@ -1,53 +1,16 @@
 //! `dbc monitor serve | add | watch` end to end: the binary, a bridge, the embedded simulator.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{dbc_process as dbc, http_get, run};
+
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const TASK: &str = "7T13qNLVRXZvjSESL2A24F";
-
-fn dbc(home: &std::path::Path) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("dbc"));
-    c.env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"));
-    c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-fn http_get(addr: &str, path: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    (
-        head.split(' ').nth(1).unwrap().parse().unwrap(),
-        body.to_owned(),
-    )
-}
 
 /// Sends one body framed as a DBC node does; returns the reply body.
 fn push(addr: &str, body: &str) -> String {
@@ -63,25 +26,15 @@ fn push(addr: &str, body: &str) -> String {
 #[test]
 fn serve_prints_the_ready_line_receives_pushes_and_stops_on_ctrl_c() {
     let home = tempfile::tempdir().unwrap();
-    let mut child = dbc(home.path())
-        .args([
-            "monitor",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--metrics",
-            "127.0.0.1:0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, line, ready) = common::spawn_ready(dbc(home.path()).args([
+        "monitor",
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--metrics",
+        "127.0.0.1:0",
+    ]));
     assert!(line.starts_with(r#"{"zabbix":"127.0.0.1:"#), "{line}");
-    let ready: Value = serde_json::from_str(&line).unwrap();
     let zabbix = ready["zabbix"].as_str().unwrap().to_owned();
     let metrics = ready["metrics"].as_str().unwrap().to_owned();
     let http = metrics
@@ -143,7 +96,7 @@ fn serve_prints_the_ready_line_receives_pushes_and_stops_on_ctrl_c() {
 
     // Ctrl-C: exit 0
     let pid = child.id().to_string();
-    assert!(Command::new("kill")
+    assert!(std::process::Command::new("kill")
         .args(["-INT", &pid])
         .status()
         .unwrap()

@@ -4,38 +4,16 @@
 //! age out after the bridge's TTL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::run;
+
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
 fn metrics(http: &str) -> String {
-    let mut s = TcpStream::connect(http).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    text.split_once("\r\n\r\n").unwrap().1.to_owned()
+    common::http_get(http, "/metrics").1
 }
 
 /// Polls `/metrics` until `pred` holds (at most `secs`).
@@ -81,40 +59,26 @@ fn simulator_pushes_reach_prometheus_and_age_out() {
         )
         .unwrap();
     let home = tempfile::tempdir().unwrap();
-    let suri = home.path().join("renter.suri");
-    dbc_testkit::secret::write_secret(&suri, "//Alice\n");
+    let suri = common::renter_suri(home.path());
     let dbc = || {
-        let mut c = Command::new(assert_cmd::cargo::cargo_bin("dbc"));
-        c.env_clear()
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join(".config"))
-            .env("DBC_CLIENT_URL", sim.url())
+        let mut c = common::dbc_process(home.path());
+        c.env("DBC_CLIENT_URL", sim.url())
             .env("DBC_SURI_FILE", &suri);
         c
     };
 
     // 1. the bridge
-    let mut child = dbc()
-        .args([
-            "monitor",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--metrics",
-            "127.0.0.1:0",
-            "--ttl",
-            "2s",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (child, _, ready) = common::spawn_ready(dbc().args([
+        "monitor",
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--metrics",
+        "127.0.0.1:0",
+        "--ttl",
+        "2s",
+    ]));
     let _bridge = Bridge(child);
-    let ready: Value = serde_json::from_str(&line).unwrap();
     let zabbix = ready["zabbix"].as_str().unwrap().to_owned();
     let http = ready["metrics"]
         .as_str()
@@ -127,29 +91,9 @@ fn simulator_pushes_reach_prometheus_and_age_out() {
     let node = sim.rented_node().to_string();
     let o = run(dbc().args(["monitor", "add", &node, &zabbix, "--json"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    let o = run(dbc().args([
-        "vm",
-        "create",
-        &node,
-        "--image",
-        "ubuntu.qcow2",
-        "--cpus",
-        "2",
-        "--mem",
-        "4",
-        "--disk",
-        "10",
-        "--gpus",
-        "1",
-        "--ssh-port",
-        "21501",
-        "--vnc-port",
-        "5951",
-        "--wait",
-        "--json",
-        "--poll-interval",
-        "100ms",
-    ]));
+    let o = run(dbc()
+        .args(common::create_args(&node, Some(1), 21501, 5951))
+        .args(["--wait", "--json", "--poll-interval", "100ms"]));
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     let v: Value = serde_json::from_str(&o.stdout).unwrap();
     let task = v["task_id"].as_str().unwrap().to_owned();

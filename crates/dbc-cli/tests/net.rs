@@ -5,92 +5,31 @@
 //! proxies exit 3 without showing credentials; the plaintext-credential warning.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use assert_cmd::Command;
+use common::{dbc_renter as dbc, run, Out, Sim};
 use dbc_testkit::pki::{write, Ca, Leaf};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
 
-/// A `dbc` command with a clean environment and the renter key in a file.
-fn dbc(home: &Path) -> Command {
-    let suri = home.join("renter.suri");
-    dbc_testkit::secret::write_secret(&suri, "//Alice\n");
-    let mut c = Command::cargo_bin("dbc").unwrap();
-    c.env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("DBC_SURI_FILE", &suri)
-        .timeout(Duration::from_secs(40));
-    c
+/// A simulator in this process (seed 5, VM creation 200 ms), optionally serving HTTPS.
+fn start(tls: Option<&Leaf>) -> Sim {
+    let mut b = dbc_sim::Simulator::builder()
+        .seed(5)
+        .create_delay(Duration::from_millis(200));
+    if let Some(leaf) = tls {
+        b = b.tls(dbc_sim::TlsIdentity::Pem {
+            cert: leaf.cert_pem.clone(),
+            key: leaf.key_pem.clone(),
+        });
+    }
+    Sim::start_with(b)
 }
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-/// A simulator in this process, optionally serving HTTPS.
-struct Sim {
-    rt: tokio::runtime::Runtime,
-    handle: Option<dbc_sim::SimHandle>,
-    url: String,
-    node: String,
-    home: tempfile::TempDir,
-}
-
-impl Sim {
-    fn start(tls: Option<&Leaf>) -> Sim {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let mut b = dbc_sim::Simulator::builder()
-            .seed(5)
-            .create_delay(Duration::from_millis(200));
-        if let Some(leaf) = tls {
-            b = b.tls(dbc_sim::TlsIdentity::Pem {
-                cert: leaf.cert_pem.clone(),
-                key: leaf.key_pem.clone(),
-            });
-        }
-        let handle = rt.block_on(b.start()).unwrap();
-        Sim {
-            url: handle.url(),
-            node: handle.rented_node().to_string(),
-            handle: Some(handle),
-            rt,
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn stats(&self) -> dbc_sim::SimStats {
-        self.handle.as_ref().unwrap().stats()
-    }
-
-    /// `https://localhost:PORT` (the certificate names localhost).
-    fn localhost_url(&self) -> String {
-        self.url.replace("127.0.0.1", "localhost")
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.rt.block_on(h.shutdown());
-        }
-    }
+/// `https://localhost:PORT` (the certificate names localhost).
+fn localhost_url(sim: &Sim) -> String {
+    sim.url.replace("127.0.0.1", "localhost")
 }
 
 fn ca_file(home: &Path, ca: &Ca) -> PathBuf {
@@ -100,7 +39,7 @@ fn ca_file(home: &Path, ca: &Ca) -> PathBuf {
 #[test]
 fn https_with_cacert_flag_env_and_profile() {
     let ca = Ca::new("dbc cli test CA");
-    let sim = Sim::start(Some(&ca.leaf(&["localhost", "127.0.0.1"])));
+    let sim = start(Some(&ca.leaf(&["localhost", "127.0.0.1"])));
     assert!(sim.url.starts_with("https://"), "{}", sim.url);
     let home = sim.home.path();
     let ca_path = ca_file(home, &ca);
@@ -115,7 +54,7 @@ fn https_with_cacert_flag_env_and_profile() {
     let o =
         run(dbc(home)
             .env("DBC_CACERT", &ca_path)
-            .args(["--url", &sim.localhost_url(), "version"]));
+            .args(["--url", &localhost_url(&sim), "version"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     // profile `cacert`
     let cfg = home.join("config.toml");
@@ -140,7 +79,7 @@ fn https_with_cacert_flag_env_and_profile() {
 #[test]
 fn one_tls_handshake_per_process() {
     let ca = Ca::new("dbc cli test CA");
-    let sim = Sim::start(Some(&ca.leaf(&["127.0.0.1"])));
+    let sim = start(Some(&ca.leaf(&["127.0.0.1"])));
     let home = sim.home.path();
     let ca_path = ca_file(home, &ca);
     let o = run(dbc(home)
@@ -155,7 +94,7 @@ fn one_tls_handshake_per_process() {
     // `vm wait` polls until the VM runs (200 ms): several requests, one process. (Polls are
     // spaced by the poll interval; hyper's pool takes a connection back on a task of its own,
     // so requests sent back to back may open a second connection on a loaded machine.)
-    let before = sim.stats();
+    let before = sim.handle().stats();
     let o = run(dbc(home)
         .args(["--url", &sim.url, "--cacert"])
         .arg(&ca_path)
@@ -169,7 +108,7 @@ fn one_tls_handshake_per_process() {
             "--json",
         ]));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    let after = sim.stats();
+    let after = sim.handle().stats();
     let requests = after.requests - before.requests;
     assert!(requests >= 3, "polls: {requests}");
     assert_eq!(after.tls_handshakes - before.tls_handshakes, 1);
@@ -200,7 +139,7 @@ fn certificate_failures_exit_3_naming_the_reason() {
         ),
     ];
     for (what, leaf, trust, needle) in cases {
-        let sim = Sim::start(Some(&leaf));
+        let sim = start(Some(&leaf));
         let home = sim.home.path();
         let mut cmd = dbc(home);
         cmd.args(["--url", &sim.url, "--timeout", "5s"]);
@@ -212,10 +151,10 @@ fn certificate_failures_exit_3_naming_the_reason() {
         assert!(o.stderr.starts_with("error: "), "{what}: {}", o.stderr);
         assert!(o.stderr.contains(needle), "{what}: {}", o.stderr);
         assert!(o.stderr.contains("TLS handshake"), "{what}: {}", o.stderr);
-        assert_eq!(sim.stats().requests, 0, "{what}: nothing was sent");
+        assert_eq!(sim.handle().stats().requests, 0, "{what}: nothing was sent");
     }
     // a CA file that is not PEM is a configuration error (exit 2)
-    let sim = Sim::start(Some(&ca.leaf(&["127.0.0.1"])));
+    let sim = start(Some(&ca.leaf(&["127.0.0.1"])));
     let junk = write(sim.home.path(), "junk.pem", "not a certificate");
     let o = run(dbc(sim.home.path())
         .args(["--url", &sim.url, "--cacert"])
@@ -228,18 +167,12 @@ fn certificate_failures_exit_3_naming_the_reason() {
 #[test]
 fn proxies_from_flag_env_and_profile() {
     let ca = Ca::new("dbc cli test CA");
-    let https = Sim::start(Some(&ca.leaf(&["localhost"])));
-    let http = Sim::start(None);
+    let https = start(Some(&ca.leaf(&["localhost"])));
+    let http = start(None);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let auth = Some("Basic Ym9iOnMzY3JldA==");
-    let (p_http, log_http) = rt.block_on(dbc_testkit::proxy::start(
-        http.handle.as_ref().unwrap().addr(),
-        auth,
-    ));
-    let (p_https, log_https) = rt.block_on(dbc_testkit::proxy::start(
-        https.handle.as_ref().unwrap().addr(),
-        auth,
-    ));
+    let (p_http, log_http) = rt.block_on(dbc_testkit::proxy::start(http.handle().addr(), auth));
+    let (p_https, log_https) = rt.block_on(dbc_testkit::proxy::start(https.handle().addr(), auth));
     let home = http.home.path();
     let ca_path = ca_file(home, &ca);
 
@@ -263,10 +196,10 @@ fn proxies_from_flag_env_and_profile() {
     let o = run(dbc(home)
         .env("DBC_PROXY", format!("http://bob:s3cret@{p_https}"))
         .env("DBC_CACERT", &ca_path)
-        .args(["--url", &https.localhost_url(), "version"]));
+        .args(["--url", &localhost_url(&https), "version"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let line = log_https.lock().unwrap().last().cloned().unwrap();
-    let port = https.handle.as_ref().unwrap().addr().port();
+    let port = https.handle().addr().port();
     assert_eq!(line, format!("CONNECT localhost:{port} HTTP/1.1"));
 
     // profile `proxy`, and `--no-proxy` turning it off
@@ -311,7 +244,7 @@ fn proxies_from_flag_env_and_profile() {
             "requires authentication",
         ),
         (
-            https.localhost_url(),
+            localhost_url(&https),
             format!("http://bob:wrong@{p_https}"),
             "requires authentication",
         ),
@@ -343,13 +276,10 @@ fn proxies_from_flag_env_and_profile() {
 
 #[test]
 fn credentials_over_plain_http_to_a_remote_host_warn_once() {
-    let sim = Sim::start(None);
+    let sim = start(None);
     let rt = tokio::runtime::Runtime::new().unwrap();
     // The proxy makes `http://node.example:5002` reach the simulator: a remote host.
-    let (p, _) = rt.block_on(dbc_testkit::proxy::start(
-        sim.handle.as_ref().unwrap().addr(),
-        None,
-    ));
+    let (p, _) = rt.block_on(dbc_testkit::proxy::start(sim.handle().addr(), None));
     let home = sim.home.path();
     let remote = |c: &mut Command| {
         c.args([
@@ -406,22 +336,13 @@ fn sim_serve_over_https() {
     let cert = write(home.path(), "cert.pem", &leaf.cert_pem);
     let key = write(home.path(), "key.pem", &leaf.key_pem);
     let ca_path = ca_file(home.path(), &ca);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dbc"))
-        .args(["sim", "serve", "--listen", "127.0.0.1:0", "--tls-cert"])
-        .arg(&cert)
-        .arg("--tls-key")
-        .arg(&key)
-        .env_clear()
-        .env("HOME", home.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let (mut child, line, ready) = common::spawn_ready(
+        common::dbc_process(home.path())
+            .args(["sim", "serve", "--listen", "127.0.0.1:0", "--tls-cert"])
+            .arg(&cert)
+            .arg("--tls-key")
+            .arg(&key),
+    );
     let url = ready["url"].as_str().unwrap().to_owned();
     let o = run(dbc(home.path())
         .args(["--url", &url, "--cacert"])

@@ -4,37 +4,13 @@
 //! `script`, which CI installs).
 #![cfg(unix)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::{dbc, run, Out, Pty};
+use dbc_testkit::keys::ALICE;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
-
-fn dbc(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("dbc").unwrap();
-    c.env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .timeout(Duration::from_secs(40));
-    c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
 
 fn write_mode(path: &Path, contents: &str, mode: u32) {
     std::fs::write(path, contents).unwrap();
@@ -267,78 +243,23 @@ fn config_errors_give_the_position_but_never_the_line() {
 /// `dbc` exits with 130. Runs in a pseudo-terminal made by util-linux `script`.
 #[test]
 fn ctrl_c_at_the_password_prompt_restores_the_terminal() {
-    use std::io::{Read, Write};
-    let script = ["/usr/bin/script", "/bin/script"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .expect("util-linux `script` is required (apt-get install bsdutils / util-linux)");
     let home = tempfile::tempdir().unwrap();
     let ks = home.path().join("w.json");
     write_mode(&ks, &unencrypted_keystore().0, 0o600);
-    let bin = assert_cmd::cargo::cargo_bin("dbc");
-    let mut child = std::process::Command::new(script)
-        .args([
-            "-qec",
-            &format!(
-                "{} key inspect --keystore {}; echo \"rc=$?\"; stty -a",
-                bin.display(),
-                ks.display()
-            ),
-            "/dev/null",
-        ])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("TERM", "xterm")
-        .env("PATH", "/usr/bin:/bin")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut transcript = Vec::new();
-    let t0 = Instant::now();
-    while !String::from_utf8_lossy(&transcript).contains("Password for") {
-        if t0.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("no prompt: {:?}", String::from_utf8_lossy(&transcript));
-        }
-        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
-            transcript.extend(chunk);
-        }
-    }
-    let mut stdin = child.stdin.take().unwrap();
-    // a few typed characters, then Ctrl-C
-    stdin.write_all(b"sec\x03").unwrap();
-    let t1 = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if t1.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(50)) {
-            transcript.extend(chunk);
-        }
-    };
-    while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(500)) {
-        transcript.extend(chunk);
-    }
-    drop(stdin);
-    let text = String::from_utf8_lossy(&transcript).into_owned();
-    assert!(status.is_some(), "dbc did not stop after Ctrl-C: {text}");
+    let mut pty = Pty::spawn(
+        home.path(),
+        &format!(
+            "{} key inspect --keystore {}; echo \"rc=$?\"; stty -a",
+            common::bin().display(),
+            ks.display()
+        ),
+        &[("PATH", "/usr/bin:/bin")],
+    );
+    pty.wait_for("Password for");
+    // a few typed characters, then Ctrl-C; `finish` fails the test if dbc does not stop
+    pty.type_bytes(b"sec\x03");
+    pty.finish(Duration::from_secs(30));
+    let text = pty.text();
     assert!(text.contains("rc=130"), "{text}");
     assert!(text.contains("interrupted"), "{text}");
     // `stty -a` after dbc exited: echo, canonical mode and signals are back on

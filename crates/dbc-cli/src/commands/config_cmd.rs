@@ -5,9 +5,32 @@ use crate::args::GlobalArgs;
 use crate::config::{config_path, expand, load_file, ConfigFile};
 use crate::error::{CliError, CliResult};
 use crate::output::{note, Output};
-use clap::Args;
+use clap::{Args, Subcommand};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+
+/// `dbc config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Print the config file path, the profile and the resolved settings
+    #[command(
+        after_help = "Examples:\n  dbc config show\n  DBC_CONFIG=./dbc.toml dbc --profile prod config show --json"
+    )]
+    Show,
+    /// Write a profile: url, node or nodes, key file or keystore path, CA file (never a secret)
+    #[command(
+        after_help = "Examples:\n  dbc --profile prod --url http://10.0.0.5:5002 config init --node $NODE --key-file ~/.dbc/renter.suri\n  dbc --profile fleet config init --nodes $N1,$N2,$N3 --keystore-file wallet.json --keystore-password-file pw.txt\n  dbc config init --force      # replace the `default` profile"
+    )]
+    Init(crate::commands::config_cmd::InitArgs),
+    /// Set one key of a profile (--profile, else the default profile); an empty value removes it
+    #[command(
+        after_help = "Examples:\n  dbc config set url http://10.0.0.5:5002\n  dbc config set nodes $N1,$N2 --profile fleet\n  dbc config set timeout 90s\n  dbc config set node ''        # remove the default node"
+    )]
+    Set(crate::commands::config_cmd::SetArgs),
+    /// List the profiles of the config file
+    #[command(after_help = "Examples:\n  dbc config profiles\n  dbc config profiles --json")]
+    Profiles,
+}
 
 /// Profile keys `config set` accepts, with what they hold.
 pub const KEYS: &[(&str, &str)] = &[
@@ -76,6 +99,9 @@ pub struct SetArgs {
 }
 
 /// The config file to write: `DBC_CONFIG`, else `<config dir>/dbc/config.toml`.
+///
+/// # Errors
+/// No config directory can be found (no HOME and no `DBC_CONFIG`).
 fn target_path() -> CliResult<PathBuf> {
     config_path().0.ok_or_else(|| {
         CliError::Config(
@@ -85,6 +111,9 @@ fn target_path() -> CliResult<PathBuf> {
 }
 
 /// The raw TOML table of the file (empty when the file does not exist).
+///
+/// # Errors
+/// The file exists but cannot be read or is not TOML.
 fn read_table(path: &Path) -> CliResult<toml::Table> {
     // Validates against the schema first, so an invalid file is reported, not rewritten.
     if load_file(path, false)?.is_none() {
@@ -98,6 +127,9 @@ fn read_table(path: &Path) -> CliResult<toml::Table> {
 }
 
 /// Checks `table` against the schema, then writes it (creating the directory).
+///
+/// # Errors
+/// The directory cannot be created or the file cannot be written.
 fn write_table(path: &Path, table: &toml::Table) -> CliResult {
     let text = toml::to_string(table)
         .map_err(|e| CliError::Failed(format!("cannot encode the config: {e}")))?;
@@ -131,6 +163,8 @@ fn profile_name(g: &GlobalArgs, table: &toml::Table) -> String {
         .unwrap_or_else(|| "default".to_owned())
 }
 
+/// # Errors
+/// The file's `profiles` key is not a table.
 fn profiles_mut<'a>(table: &'a mut toml::Table, path: &Path) -> CliResult<&'a mut toml::Table> {
     let entry = table
         .entry("profiles")
@@ -147,6 +181,8 @@ fn path_value(p: &Path) -> toml::Value {
     toml::Value::String(p.display().to_string())
 }
 
+/// # Errors
+/// `id` is not a GPU node id (64 hex digits).
 fn check_node(id: &str) -> CliResult<String> {
     let id = id.trim();
     id.parse::<dbc_types::NodeId>().map_err(|e| {
@@ -167,6 +203,9 @@ fn warn_missing(p: &Path, what: &str) {
 }
 
 /// `dbc config init`
+///
+/// # Errors
+/// The profile exists without `--force`, a value is invalid or a secret, or the file cannot be read or written.
 fn init(g: &GlobalArgs, a: &InitArgs) -> CliResult<String> {
     let path = target_path()?;
     let mut table = read_table(&path)?;
@@ -221,6 +260,9 @@ fn init(g: &GlobalArgs, a: &InitArgs) -> CliResult<String> {
 }
 
 /// `dbc config set`
+///
+/// # Errors
+/// An unknown key, a secret key, an invalid value, or a config file that cannot be read or written.
 fn set(g: &GlobalArgs, a: &SetArgs) -> CliResult<String> {
     let key = a.key.trim();
     if let Some((_, instead)) = SECRET_KEYS.iter().find(|(k, _)| *k == key) {
@@ -293,6 +335,8 @@ pub struct ProfileRow {
     pub key: Option<String>,
 }
 
+/// # Errors
+/// The config file cannot be read, or stdout cannot be written.
 fn profiles(json: bool) -> CliResult {
     let path = target_path()?;
     let file = load_file(&path, false)?.unwrap_or_default();
@@ -334,8 +378,7 @@ fn profiles(json: bool) -> CliResult {
 ///
 /// # Errors
 /// Invalid input or an unreadable/unwritable config file.
-pub fn run(g: &GlobalArgs, cmd: &crate::args::ConfigCmd) -> CliResult {
-    use crate::args::ConfigCmd;
+pub fn run(g: &GlobalArgs, cmd: &ConfigCmd) -> CliResult {
     let msg = match cmd {
         ConfigCmd::Init(a) => init(g, a)?,
         ConfigCmd::Set(a) => set(g, a)?,

@@ -6,18 +6,23 @@
 //! "hint"}}`. Exit code 0 when every node succeeded, 1 otherwise, with a one-line summary on
 //! stderr either way.
 
+use super::deeplink::DeeplinkCmd;
+use super::image::ImageCmd;
+use super::lan::LanCmd;
+use super::monitor::MonitorCmd;
+use super::node::NodeCmd;
+use super::rent_orders::RentOrdersCmd;
+use super::vm::VmCmd;
 use super::Ctx;
-use crate::args::{
-    Command, DeeplinkCmd, ImageCmd, LanCmd, MonitorCmd, NodeCmd, RentOrdersCmd, VmCmd,
-};
+use crate::args::Command;
 use crate::error::{CliError, CliResult};
 use crate::output::{self, note, Ordered};
 use clap::Args;
 use dbc_api::{Client, FanOut};
 use dbc_types::models::{Empty, ImageListRequest, NodeInfoRequest};
 use dbc_types::registry::{
-    DeeplinkGet, ImagesList, LanList, MonitorList, NodeInfoGet, NodesList, RentOrdersGet,
-    RentOrdersList, TasksList,
+    DeeplinkGet, ImagesList, LanList, MonitorList, NodeInfoGet, RentOrdersGet, RentOrdersList,
+    TasksList,
 };
 use dbc_types::{Endpoint, NodeId};
 use serde::Serialize;
@@ -77,6 +82,8 @@ impl FleetArgs {
     }
 }
 
+/// # Errors
+/// Not a whole number from 1 to [`MAX_CONCURRENCY`].
 fn parse_concurrency(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),
@@ -139,6 +146,9 @@ pub fn job(cmd: &Command) -> Option<(FleetArgs, Job)> {
 }
 
 /// Parses node ids (deduplicated, order kept); `origin(i)` names entry `i` in errors.
+///
+/// # Errors
+/// An entry that is not a node id (the message names its origin).
 fn parse_ids<'a>(entries: impl IntoIterator<Item = (String, &'a str)>) -> CliResult<Vec<NodeId>> {
     let mut out: Vec<NodeId> = Vec::new();
     for (origin, text) in entries {
@@ -171,6 +181,8 @@ pub fn parse_nodes_file(text: &str, name: &str) -> CliResult<Vec<NodeId>> {
     parse_ids(entries)
 }
 
+/// # Errors
+/// The file cannot be read, is too large, or holds an entry that is not a node id.
 fn read_nodes_file(path: &std::path::Path) -> CliResult<Vec<NodeId>> {
     use std::io::Read as _;
     let shown = path.display().to_string();
@@ -198,6 +210,9 @@ fn read_nodes_file(path: &std::path::Path) -> CliResult<Vec<NodeId>> {
 }
 
 /// The nodes fleet mode runs on.
+///
+/// # Errors
+/// Bad ids in `--nodes` or the nodes file, or the client node's node list cannot be fetched.
 async fn resolve_nodes(ctx: &Ctx, f: &FleetArgs) -> CliResult<Vec<NodeId>> {
     let ids = if !f.nodes.is_empty() {
         parse_ids(
@@ -216,10 +231,7 @@ async fn resolve_nodes(ctx: &Ctx, f: &FleetArgs) -> CliResult<Vec<NodeId>> {
                 .map(|(i, t)| (format!("profile `{profile}` nodes[{i}]"), t.trim())),
         )?
     } else {
-        let list = ctx
-            .client_none()?
-            .call::<NodesList>(None, &Default::default(), Empty {})
-            .await?;
+        let list = ctx.client_none()?.nodes().list().await?;
         list.mining_nodes.into_iter().map(|n| n.node_id).collect()
     };
     if ids.is_empty() {
@@ -383,6 +395,8 @@ struct NodeErr<'a> {
     error: ErrorObj,
 }
 
+/// # Errors
+/// A result cannot be encoded, the `--jq` filter fails, or stdout cannot be written.
 fn emit_json(results: &[Outcome]) -> CliResult {
     let mut lines = Vec::with_capacity(results.len());
     for (node, r) in results {

@@ -1,28 +1,63 @@
 //! `dbc node …`
 
-use super::{show, Ctx};
-use crate::args::NodeCmd;
+use super::Ctx;
+use crate::args::NodeArg;
 use crate::creds::{keypair_from_suri, read_secret_file};
 use crate::error::CliResult;
 use crate::output::note;
 use crate::secret_out::{secret_hex, SecretRows};
-use dbc_types::models::{Empty, NodeInfoRequest};
-use dbc_types::registry::{NodeFreeMemory, NodeInfoGet, NodeSessionId, NodesList};
+use clap::Subcommand;
+
+/// The registry endpoints `dbc node …` covers (the coverage test in `call.rs` reads these).
+pub const ENDPOINTS: &[&str] = &[
+    <dbc_types::registry::NodesList as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::NodeInfoGet as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::NodeSessionId as dbc_types::Endpoint>::INFO.name,
+    <dbc_types::registry::NodeFreeMemory as dbc_types::Endpoint>::INFO.name,
+];
+
+/// `dbc node …`
+#[derive(Debug, Subcommand)]
+pub enum NodeCmd {
+    /// GPU nodes known to the client node
+    #[command(
+        after_help = "Examples:\n  dbc node list\n  dbc node list --json | jq -r '.mining_nodes[].node_id'"
+    )]
+    List,
+    /// Machine info of a GPU node (seed call 1)
+    #[command(
+        after_help = "Examples:\n  dbc node info $NODE\n  dbc node info $NODE --image-server img1 --json"
+    )]
+    Info {
+        #[command(flatten)]
+        node: crate::commands::fleet::FleetNodeArg,
+        /// Include the images of this image server
+        #[arg(long, value_name = "ID")]
+        image_server: Option<String>,
+    },
+    /// Your session id on a node (seed call 2); with a renter key also session_id_sign to hand out
+    #[command(
+        after_help = "session_id_sign acts as you on that node until the rent ends, and it also works ONCE as a\nwallet signature (nonce = the session id) on every DBC node: hand it only to people you trust.\n\nExamples:\n  DBC_SURI_FILE=renter.suri dbc node session-id $NODE\n  dbc node session-id $NODE --multisig-wallets A,B,C --threshold 2 \\\n      --multisig-signer-file a.suri --multisig-signer-file b.suri"
+    )]
+    SessionId(NodeArg),
+    /// Drop the page cache on a GPU node
+    #[command(after_help = "Examples:\n  dbc node free-memory $NODE")]
+    FreeMemory(NodeArg),
+}
 
 /// Runs a `node` subcommand.
+///
+/// # Errors
+/// A bad or missing node id, missing or invalid credentials, or the API's error.
 pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
     match cmd {
-        NodeCmd::List => {
-            show::<NodesList>(ctx, &ctx.client_none()?, None, Default::default(), Empty {}).await
-        }
+        NodeCmd::List => ctx.out.emit(&ctx.client_none()?.nodes().list().await?),
         NodeCmd::Info { node, image_server } => {
-            let node = ctx.node(node.node.as_deref())?;
-            show::<NodeInfoGet>(ctx, &ctx.client_none()?, Some(&node), Default::default(), {
-                let mut v = NodeInfoRequest::default();
-                v.image_server = image_server;
-                v
-            })
-            .await
+            let node = ctx.client_none()?.node(&ctx.node(node.node.as_deref())?);
+            match image_server {
+                Some(s) => ctx.out.emit(&node.info_with_image_server(&s).await?),
+                None => ctx.out.emit(&node.info().await?),
+            }
         }
         NodeCmd::SessionId(n) => {
             let node = ctx.node(n.node.as_deref())?;
@@ -39,9 +74,7 @@ pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
                 _ => ctx.creds.keypair()?,
             };
             let client = ctx.client(creds)?;
-            let reply = client
-                .call::<NodeSessionId>(Some(&node), &Default::default(), Empty {})
-                .await?;
+            let reply = client.node(&node).session_id().await?;
             // a credential printed on purpose: hex-encoded into a zeroizing buffer
             let session_id_sign = renter.as_ref().map(|kp| {
                 let sig =
@@ -61,14 +94,8 @@ pub async fn run(ctx: &Ctx, cmd: NodeCmd) -> CliResult {
         }
         NodeCmd::FreeMemory(n) => {
             let node = ctx.node(n.node.as_deref())?;
-            show::<NodeFreeMemory>(
-                ctx,
-                &ctx.client_any()?,
-                Some(&node),
-                Default::default(),
-                Empty {},
-            )
-            .await
+            ctx.out
+                .emit(&ctx.client_any()?.node(&node).free_memory().await?)
         }
     }
 }

@@ -57,6 +57,9 @@ impl JqProgram {
     }
 
     /// Compiles once and runs the filter on each JSON document in turn.
+    ///
+    /// # Errors
+    /// An input is not JSON, or the filter fails at run time.
     fn run_inputs(&self, inputs: &[&str]) -> CliResult<Vec<String>> {
         let expr = self.expr.as_str();
         let defs = jaq_core::defs()

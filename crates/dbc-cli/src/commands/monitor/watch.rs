@@ -191,6 +191,9 @@ fn table(rows: &[Row], hist: &History, url: &str) -> String {
     s
 }
 
+/// # Errors
+/// The bridge is unreachable, or answers an error status other than 404 (that is `None`) or
+/// a body that is not JSON.
 async fn fetch(t: &HttpTransport, path: &str) -> CliResult<Option<Value>> {
     let resp = t.send(HttpRequest::get(path)).await.map_err(|source| {
         CliError::Api(dbc_api::Error::Transport {
@@ -215,6 +218,9 @@ async fn fetch(t: &HttpTransport, path: &str) -> CliResult<Option<Value>> {
 }
 
 /// Runs `dbc monitor watch`.
+///
+/// # Errors
+/// The bridge is unreachable or answers garbage, the task id is invalid, or stdout cannot be written.
 pub async fn watch(ctx: &Ctx, a: WatchArgs) -> CliResult {
     let url = bridge_url(ctx);
     let t = HttpTransport::builder()
