@@ -298,7 +298,38 @@ fn endpoints_md(schemas: &[(Value, Value)], defs: &Map<String, Value>) -> String
             rows.join(", "),
         );
     }
+    md.push_str(&call_examples());
     md.push_str("\nOpenAPI 3.1 description with full schemas: [`openapi.json`](openapi.json).\n");
+    md
+}
+
+/// One `dbc call` line per endpoint: its parameters by name and, where the request has required
+/// members, the declaration's `example` as `--additional`.
+fn call_examples() -> String {
+    let mut md = String::from(
+        "\n## Calling any endpoint by name\n\n\
+         `dbc call` (dbc-cli) and `Client::call_raw` (dbc-api) reach every endpoint by its name, \
+         through its typed request and response. Credentials follow the auth column. \
+         `$NODE` is the GPU node (in brackets: optional), `<name>` a path or query parameter; \
+         the `--additional` shown is the declaration's `example` (without one, the request's \
+         defaults are a valid request).\n\n| name | command |\n|---|---|\n",
+    );
+    for d in REGISTRY {
+        let info = d.info;
+        let mut cmd = format!("dbc call {}", info.name);
+        match info.target {
+            Target::Required => cmd.push_str(" $NODE"),
+            Target::Optional => cmd.push_str(" [$NODE]"),
+            _ => {}
+        }
+        for p in dbc_types::erased::param_names(info) {
+            let _ = write!(cmd, " --param {p}=<{p}>");
+        }
+        if let Some(e) = info.example {
+            let _ = write!(cmd, " --additional '{e}'");
+        }
+        let _ = writeln!(md, "| `{}` | `{}` |", info.name, cell(&cmd));
+    }
     md
 }
 
@@ -397,6 +428,7 @@ fn extensions(d: &Descriptor) -> Value {
         "request_type": info.request_type,
         "response_type": info.response_type,
         "query": info.query,
+        "example": info.example.and_then(|e| serde_json::from_str::<Value>(e).ok()),
     })
 }
 

@@ -596,6 +596,43 @@ impl NodeBareMetal {
     pub async fn info(&self) -> Result<BareMetalList, Error> {
         self.ep::<r::BareMetalListAll>(&NoParams, Empty {}).await
     }
+    /// The manager's servers filtered by node id or uuid.
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
+    pub async fn get(&self, id: &str) -> Result<BareMetalList, Error> {
+        self.ep::<r::BareMetalGet>(&seg(id), Empty {}).await
+    }
+    /// Register servers with this manager (manager key).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
+    pub async fn add(&self, req: AddBareMetal) -> Result<AddedBareMetal, Error> {
+        self.ep::<r::BareMetalAdd>(&NoParams, req).await
+    }
+    /// Remove servers from this manager (manager key).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
+    pub async fn delete(&self, ids: Vec<String>) -> Result<String, Error> {
+        self.ep::<r::BareMetalDelete>(&NoParams, DeleteBareMetal::new(ids))
+            .await
+    }
+    /// Modify a server of this manager (manager key).
+    ///
+    /// # Errors
+    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
+    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
+    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
+    pub async fn modify(&self, node_id: &str, req: ModifyBareMetal) -> Result<String, Error> {
+        self.ep::<r::BareMetalModify>(&seg(node_id), req).await
+    }
     /// IPMI power control.
     ///
     /// # Errors

@@ -1,5 +1,5 @@
 //! Fault matrix: every endpoint of `dbc_types::REGISTRY`, called through the type-erased
-//! path (`Client::call_raw`, with sample inputs from a data table), × every fault the simulator can inject
+//! path (`Client::call_raw`, with each declaration's `example` and sample path parameters by name), × every fault the simulator can inject
 //! (plus an unknown node id, a closed port, TLS faults — a certificate from an unknown CA, a
 //! handshake that never completes — and proxy faults — a refused proxy, a 407). For each case the client must return the
 //! expected typed error (or the route's normal outcome where the fault cannot apply), within
@@ -9,7 +9,7 @@
 //! Every case runs against its own fresh in-process simulator, so cases are independent and
 //! run concurrently. The expected outcome of each (endpoint, fault) pair is defined by
 //! [`expect`] from three facts: whether the route is answered by the client node itself
-//! ([`LOCAL`]), whether the simulator can fault it at all ([`UNFAULTABLE`]), and the route's
+//! ([`local`]), whether the simulator can fault it at all ([`UNFAULTABLE`]), and the route's
 //! normal outcome without faults (the *baseline*, measured first and required to be a success
 //! or a typed node error).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -21,6 +21,7 @@ use dbc_api::dbc_transport::{
 use dbc_api::{Client, Credentials, Error, ErrorKind, RetryPolicy};
 use dbc_sign::Keypair;
 use dbc_sim::{Fault, FaultKind, SimHandle, Simulator};
+use dbc_types::endpoint::Target;
 use dbc_types::{NodeId, TaskId, REGISTRY};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -41,18 +42,12 @@ const MAX_BODY: usize = 64 * 1024;
 const RETRIES: u32 = 1;
 const RETRY_MAX_DELAY: Duration = Duration::from_millis(40);
 
-/// Routes the client node answers itself: node-scoped faults cannot apply to them, route
-/// faults (latency, hang, drop, 502, invalid JSON, oversized) can.
-const LOCAL: &[&str] = &[
-    "version",
-    "images.servers",
-    "nodes.list",
-    "peers.active",
-    "peers.global",
-    "peers.lan",
-    "stat",
-    "config",
-];
+/// Routes the client node answers itself (the registry's `target: Unused`: no GPU node is
+/// involved): node-scoped faults cannot apply to them, route faults (latency, hang, drop, 502,
+/// invalid JSON, oversized) can.
+fn local(name: &str) -> bool {
+    dbc_types::registry::find(name).is_some_and(|d| d.info.target == Target::Unused)
+}
 /// Routes the simulator answers before fault injection (the disabled `stat` / `config`
 /// handlers: the node's destructor safety net replies HTTP 500 `Unhandled request`).
 const UNFAULTABLE: &[&str] = &["stat", "config"];
@@ -149,62 +144,6 @@ const PARAM_SAMPLES: &[(&str, &str)] = &[
     ("force_reboot", "false"),
 ];
 
-/// Sample `additional` per endpoint (the others send their request type's defaults).
-const ADDITIONAL_SAMPLES: &[(&str, &str)] = &[
-    (
-        "tasks.create",
-        r#"{"cpu_cores":"2","disk_size":"10","gpu_count":"0","image_name":"ubuntu.qcow2","mem_size":"4","ssh_port":"5684","vnc_port":"5904"}"#,
-    ),
-    ("tasks.modify", r#"{"new_ssh_port":"5690"}"#),
-    (
-        "tasks.passwd",
-        r#"{"password":"s3cret-Pass","username":"dbc"}"#,
-    ),
-    (
-        "images.download",
-        r#"{"image_filename":"ubuntu-cuda.qcow2","image_server":"imgsrv1","local_dir":"/data"}"#,
-    ),
-    (
-        "images.download_progress",
-        r#"{"image_filename":"ubuntu-cuda.qcow2"}"#,
-    ),
-    (
-        "images.download_stop",
-        r#"{"image_filename":"ubuntu-cuda.qcow2"}"#,
-    ),
-    (
-        "images.upload",
-        r#"{"image_filename":"ubuntu.qcow2","image_server":"imgsrv1"}"#,
-    ),
-    (
-        "images.upload_progress",
-        r#"{"image_filename":"ubuntu.qcow2"}"#,
-    ),
-    ("images.upload_stop", r#"{"image_filename":"ubuntu.qcow2"}"#),
-    ("images.delete", r#"{"image_filename":"ubuntu.qcow2"}"#),
-    (
-        "snapshots.create",
-        r#"{"image_server":"imgsrv1","snapshot_name":"snap1"}"#,
-    ),
-    ("disks.resize", r#"{"disk":"vda","size":10}"#),
-    ("disks.add", r#"{"size":10}"#),
-    ("disks.delete", r#"{"disk":"vdb"}"#),
-    ("monitor.set", r#"{"servers":["203.0.113.9:8080"]}"#),
-    (
-        "lan.create",
-        r#"{"ip_cidr":"10.7.0.0/24","network_name":"lanabc1"}"#,
-    ),
-    (
-        "bare_metal.add",
-        r#"{"bare_metal_nodes":[{"ip":"203.0.113.20","ipmi_hostname":"203.0.113.21","ipmi_password":"ipmi-pass","ipmi_username":"admin","uuid":"bm-uuid-1"}]}"#,
-    ),
-    ("bare_metal.delete", r#"{"bare_metal_node_ids":["$NODE"]}"#),
-    ("bare_metal.modify", r#"{"desc":"rack 4"}"#),
-    ("bare_metal.power", r#"{"command":"status"}"#),
-    ("bare_metal.bootdev", r#"{"device":"pxe"}"#),
-    ("deeplink.set", r#"{"device_id":"dev-1"}"#),
-];
-
 /// Calls the endpoint `name` through the type-erased path ([`Client::call_raw`]) with the
 /// sample inputs above (the client node's own routes without a node). `None`: the samples
 /// lack a parameter of the endpoint.
@@ -222,26 +161,17 @@ async fn call(c: &Client, name: &str, node: &NodeId, task: &TaskId) -> Option<Re
         })
         .collect::<Option<_>>()?;
     let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let additional = match ADDITIONAL_SAMPLES.iter().find(|(k, _)| *k == name) {
-        Some((_, json)) => serde_json::from_str(&subst(json)).expect("sample JSON"),
+    // The declaration's example (dbc-types checks each is a valid request), else the defaults.
+    let additional = match d.info.example {
+        Some(json) => serde_json::from_str(json).expect("example JSON"),
         None => serde_json::Value::Null,
     };
-    let target = (!LOCAL.contains(&name)).then_some(node);
+    let target = (!local(name)).then_some(node);
     Some(
         c.call_raw(name, target, &pairs, additional)
             .await
             .map(|_| ()),
     )
-}
-
-#[test]
-fn every_sample_names_a_registry_endpoint() {
-    for (name, _) in ADDITIONAL_SAMPLES {
-        assert!(
-            dbc_types::registry::find(name).is_some(),
-            "stale sample: {name}"
-        );
-    }
 }
 
 /// What one case produced.
@@ -307,7 +237,7 @@ enum Expect {
 /// routes whose request reaches the node (pre-forward client-node errors, HTTP 4xx, are
 /// answered before any fault applies).
 fn route_faulted(name: &str, baseline: &Class) -> bool {
-    let local = LOCAL.contains(&name);
+    let local = local(name);
     let reaches_node = !local
         && matches!(
             baseline,
@@ -322,7 +252,7 @@ fn route_faulted(name: &str, baseline: &Class) -> bool {
 
 /// Defines the expected outcome of every (endpoint, fault) pair.
 fn expect(name: &str, case: Case, baseline: &Class) -> Expect {
-    let local = LOCAL.contains(&name);
+    let local = local(name);
     let route_faulted = route_faulted(name, baseline);
     let e = match case {
         Case::Latency => Expect::Baseline,

@@ -972,10 +972,12 @@ async fn fan_out_over_nodes() {
     sim.shutdown().await;
 }
 
-/// The endpoints the tests above exercise, checked against the registry: a new endpoint fails
-/// here until it gets an integration test.
+/// The endpoints whose typed methods the tests above exercise. Every endpoint has a typed method
+/// today, so the list equals the registry; a new endpoint needs none (the fault matrix reaches
+/// every registry endpoint through `Client::call_raw` against the simulator, and `Client::call`
+/// types it), so only a stale name fails here.
 #[test]
-fn every_endpoint_is_exercised() {
+fn exercised_endpoints_are_registry_endpoints() {
     let names: BTreeSet<&str> = [
         "version",
         "tasks.list",
@@ -1038,8 +1040,6 @@ fn every_endpoint_is_exercised() {
     .into_iter()
     .collect();
     let registry: BTreeSet<&str> = dbc_types::REGISTRY.iter().map(|d| d.info.name).collect();
-    assert_eq!(
-        names, registry,
-        "every registry endpoint has an integration test here"
-    );
+    let stale: Vec<&&str> = names.difference(&registry).collect();
+    assert!(stale.is_empty(), "not registry endpoints: {stale:?}");
 }

@@ -152,6 +152,10 @@ pub struct EndpointInfo {
     pub request_type: &'static str,
     /// Rust name of the success `message` type.
     pub response_type: &'static str,
+    /// A sample `additional` (JSON text) the endpoint accepts, for endpoints whose request has
+    /// required members; `None` when the request type's defaults are a valid request. Shown in
+    /// the generated docs (`docs/api/`) and sent by dbc-api's fault matrix.
+    pub example: Option<&'static str>,
 }
 
 /// Path (and query) parameters of an endpoint.

@@ -317,6 +317,42 @@ mod tests {
         }
     }
 
+    /// Every declaration's `example` (or, without one, the request type's defaults) is a valid
+    /// request of its endpoint: an endpoint whose request has required members fails here until
+    /// its declaration carries an example (dbc-api's fault matrix and the docs send it).
+    #[test]
+    fn every_example_is_a_valid_request_of_its_endpoint() {
+        for d in crate::REGISTRY {
+            let params: Vec<(&str, &str)> = param_names(d.info)
+                .into_iter()
+                .map(|n| {
+                    let v = match n {
+                        "line_num" => "10",
+                        "flag" => "tail",
+                        "force_reboot" => "false",
+                        _ => "sample1",
+                    };
+                    (n, v)
+                })
+                .collect();
+            let additional = match d.info.example {
+                Some(e) => serde_json::from_str(e)
+                    .unwrap_or_else(|err| panic!("{}: example is not JSON: {err}", d.info.name)),
+                None => serde_json::Value::Null,
+            };
+            match d.build_json(&params, additional, &env()) {
+                Ok(_) => {}
+                // The sample envelope carries a session; wallet-only endpoints refuse it.
+                Err(RawRequestError::Invalid(e)) if e.field == "credential" => {}
+                Err(e) => panic!(
+                    "{}: {e} ({:?}) — give its registry declaration an `example`",
+                    d.info.name,
+                    std::error::Error::source(&e).map(ToString::to_string)
+                ),
+            }
+        }
+    }
+
     #[test]
     fn placeholders_are_found_in_order() {
         assert_eq!(

@@ -5,9 +5,7 @@ use crate::args::NodeArg;
 use crate::creds::read_secret_file;
 use crate::error::CliResult;
 use clap::{Subcommand, ValueEnum};
-use dbc_types::endpoint::{NoParams, Segment};
 use dbc_types::models::*;
-use dbc_types::registry::*;
 use dbc_types::SecretString;
 use std::path::PathBuf;
 
@@ -189,9 +187,7 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                 (None, None) => ctx.out.emit(&c.bare_metal().list().await?),
                 (None, Some(id)) => ctx.out.emit(&c.bare_metal().get(&id).await?),
                 (Some(n), None) => ctx.out.emit(&c.node(&n).bare_metal().info().await?),
-                (Some(n), Some(id)) => ctx
-                    .out
-                    .emit(&on_manager::<BareMetalGet>(&c, &n, Segment(id), Empty {}).await?),
+                (Some(n), Some(id)) => ctx.out.emit(&c.node(&n).bare_metal().get(&id).await?),
             }
         }
         BareMetalCmd::Add {
@@ -220,9 +216,7 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
             let c = ctx.client(ctx.creds.signature()?)?;
             match node {
                 None => ctx.out.emit(&c.bare_metal().add(body).await?),
-                Some(n) => ctx
-                    .out
-                    .emit(&on_manager::<BareMetalAdd>(&c, &n, NoParams, body).await?),
+                Some(n) => ctx.out.emit(&c.node(&n).bare_metal().add(body).await?),
             }
         }
         BareMetalCmd::Delete { node, ids } => {
@@ -230,11 +224,7 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
             let c = ctx.client(ctx.creds.signature()?)?;
             match node {
                 None => ctx.out.emit(&c.bare_metal().delete(ids).await?),
-                Some(n) => {
-                    let body = DeleteBareMetal::new(ids);
-                    ctx.out
-                        .emit(&on_manager::<BareMetalDelete>(&c, &n, NoParams, body).await?)
-                }
+                Some(n) => ctx.out.emit(&c.node(&n).bare_metal().delete(ids).await?),
             }
         }
         BareMetalCmd::Modify {
@@ -270,7 +260,7 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                 None => ctx.out.emit(&c.bare_metal().modify(&id, body).await?),
                 Some(n) => ctx
                     .out
-                    .emit(&on_manager::<BareMetalModify>(&c, &n, Segment(id), body).await?),
+                    .emit(&c.node(&n).bare_metal().modify(&id, body).await?),
             }
         }
         BareMetalCmd::Power { node, command } => {
@@ -307,19 +297,4 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
             )
         }
     }
-}
-
-/// A manager call addressed to a manager node by id (`--node`). dbc-api's `NodeBareMetal`
-/// handle has no get/add/delete/modify (its `ClientBareMetal` ones go to the node that receives
-/// the request), so these four go through the typed [`dbc_api::Client::call`].
-///
-/// # Errors
-/// Every error of [`dbc_api::Client::call`].
-async fn on_manager<E: dbc_types::Endpoint>(
-    c: &dbc_api::Client,
-    node: &dbc_types::NodeId,
-    params: E::Params,
-    req: E::Request,
-) -> Result<E::Response, dbc_api::Error> {
-    c.call::<E>(Some(node), &params, req).await
 }
