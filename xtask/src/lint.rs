@@ -72,6 +72,8 @@ fn cargo_deny_installed() -> bool {
 const FORBIDDEN: &[(&str, &[&str])] = &[
     ("dbc-types", &["hyper", "tokio", "sp-core", "schnorrkel"]),
     ("dbc-sign", &["hyper", "tokio"]),
+    // the command line is behind dbc-sim's `cli` feature: the library pulls no clap
+    ("dbc-sim", &["clap", "tracing-subscriber"]),
     (
         "dbc-transport",
         &["dbc-types", "dbc-sign", "sp-core", "schnorrkel"],
