@@ -28,5 +28,5 @@ pub use secret::SecretString;
 #[cfg(test)]
 extern crate self as dbc_types;
 #[cfg(test)]
-#[path = "../tests/unit/prop.rs"]
+#[path = "../tests/unit/prop/mod.rs"]
 mod prop_tests;
