@@ -85,7 +85,10 @@ impl Client {
     }
     /// Bare-metal calls answered by the receiving node.
     pub fn bare_metal(&self) -> ClientBareMetal {
-        ClientBareMetal { c: self.clone() }
+        ClientBareMetal {
+            c: self.clone(),
+            node: None,
+        }
     }
     /// Calls about one GPU node.
     pub fn node(&self, id: &NodeId) -> NodeClient {

@@ -74,11 +74,25 @@ local_handle!(
     /// Client-node-local LAN table.
     ClientLan
 );
-local_handle!(
-    /// Bare-metal calls answered by the node that receives the HTTP request (client or
-    /// manager).
-    ClientBareMetal
-);
+/// Bare-metal calls answered by the node that receives them: the client node (or a manager the
+/// client talks to directly) from [`crate::Client::bare_metal`], or a manager node addressed by
+/// id from [`NodeBareMetal::manager`].
+#[derive(Debug, Clone)]
+pub struct ClientBareMetal {
+    pub(crate) c: Client,
+    pub(crate) node: Option<NodeId>,
+}
+
+impl ClientBareMetal {
+    /// The one call of every method: endpoint `E` on the client node or the addressed manager.
+    pub(crate) async fn ep<E: Endpoint>(
+        &self,
+        p: &E::Params,
+        req: E::Request,
+    ) -> Result<E::Response, Error> {
+        self.c.call::<E>(self.node.as_ref(), p, req).await
+    }
+}
 node_handle!(
     /// Calls about one GPU node.
     NodeClient
@@ -596,42 +610,13 @@ impl NodeBareMetal {
     pub async fn info(&self) -> Result<BareMetalList, Error> {
         self.ep::<r::BareMetalListAll>(&NoParams, Empty {}).await
     }
-    /// The manager's servers filtered by node id or uuid.
-    ///
-    /// # Errors
-    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
-    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
-    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
-    pub async fn get(&self, id: &str) -> Result<BareMetalList, Error> {
-        self.ep::<r::BareMetalGet>(&seg(id), Empty {}).await
-    }
-    /// Register servers with this manager (manager key).
-    ///
-    /// # Errors
-    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
-    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
-    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
-    pub async fn add(&self, req: AddBareMetal) -> Result<AddedBareMetal, Error> {
-        self.ep::<r::BareMetalAdd>(&NoParams, req).await
-    }
-    /// Remove servers from this manager (manager key).
-    ///
-    /// # Errors
-    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
-    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
-    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
-    pub async fn delete(&self, ids: Vec<String>) -> Result<String, Error> {
-        self.ep::<r::BareMetalDelete>(&NoParams, DeleteBareMetal::new(ids))
-            .await
-    }
-    /// Modify a server of this manager (manager key).
-    ///
-    /// # Errors
-    /// The errors of a call ([`crate::error::Error`]): [`Error::Validation`] or
-    /// [`Error::Sign`] before anything is sent, [`Error::Transport`], [`Error::Api`] (its
-    /// [`Error::kind`] says what the node meant) or [`Error::Decode`].
-    pub async fn modify(&self, node_id: &str, req: ModifyBareMetal) -> Result<String, Error> {
-        self.ep::<r::BareMetalModify>(&seg(node_id), req).await
+    /// The list, get, add, delete and modify calls addressed to this node (a bare-metal
+    /// manager) rather than to the node that receives the request.
+    pub fn manager(&self) -> ClientBareMetal {
+        ClientBareMetal {
+            c: self.c.clone(),
+            node: Some(self.node.clone()),
+        }
     }
     /// IPMI power control.
     ///

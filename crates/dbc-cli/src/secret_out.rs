@@ -17,27 +17,7 @@ impl std::fmt::Debug for SecretRows<'_> {
     }
 }
 
-/// Appends `v` as a JSON string (quotes and escapes) without allocating.
-fn push_json_str(out: &mut String, v: &str) {
-    out.push('"');
-    for c in v.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(char::from(HEX[(c as usize) >> 4]));
-                out.push(char::from(HEX[(c as usize) & 0xf]));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
+use dbc_types::json_text::push_json_string as push_json_str;
 
 impl SecretRows<'_> {
     /// Upper bound of the rendered size (every byte escaped as `\u00XX` at worst).

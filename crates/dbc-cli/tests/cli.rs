@@ -166,14 +166,15 @@ url = "http://127.0.0.1:5050"
 #[test]
 fn sim_serve_prints_the_ready_line() {
     let home = tempfile::tempdir().unwrap();
-    let (mut child, line, ready) = common::spawn_ready(common::dbc_process(home.path()).args([
-        "sim",
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--create-delay",
-        "200ms",
-    ]));
+    let (mut child, line, ready) =
+        dbc_testkit::process::spawn_ready(common::dbc_process(home.path()).args([
+            "sim",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--create-delay",
+            "200ms",
+        ]));
     let url = ready["url"].as_str().unwrap().to_owned();
     let o = run(dbc(home.path()).args(["--url", &url, "version", "--json"]));
     let _ = child.kill();

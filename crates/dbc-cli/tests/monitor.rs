@@ -26,7 +26,7 @@ fn push(addr: &str, body: &str) -> String {
 #[test]
 fn serve_prints_the_ready_line_receives_pushes_and_stops_on_ctrl_c() {
     let home = tempfile::tempdir().unwrap();
-    let (mut child, line, ready) = common::spawn_ready(dbc(home.path()).args([
+    let (mut child, line, ready) = dbc_testkit::process::spawn_ready(dbc(home.path()).args([
         "monitor",
         "serve",
         "--listen",

@@ -68,7 +68,7 @@ fn simulator_pushes_reach_prometheus_and_age_out() {
     };
 
     // 1. the bridge
-    let (child, _, ready) = common::spawn_ready(dbc().args([
+    let (child, _, ready) = dbc_testkit::process::spawn_ready(dbc().args([
         "monitor",
         "serve",
         "--listen",

@@ -336,7 +336,7 @@ fn sim_serve_over_https() {
     let cert = write(home.path(), "cert.pem", &leaf.cert_pem);
     let key = write(home.path(), "key.pem", &leaf.key_pem);
     let ca_path = ca_file(home.path(), &ca);
-    let (mut child, line, ready) = common::spawn_ready(
+    let (mut child, line, ready) = dbc_testkit::process::spawn_ready(
         common::dbc_process(home.path())
             .args(["sim", "serve", "--listen", "127.0.0.1:0", "--tls-cert"])
             .arg(&cert)

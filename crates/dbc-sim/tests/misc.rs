@@ -63,27 +63,18 @@ fn toml_config_rejects_bad_node_ids() {
 
 #[test]
 fn binary_prints_one_ready_line() {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dbc-sim"))
-        .args([
+    let (mut child, _line, v) = dbc_testkit::process::spawn_ready(
+        std::process::Command::new(env!("CARGO_BIN_EXE_dbc-sim")).args([
             "--listen",
             "127.0.0.1:0",
             "--seed",
             "3",
             "--create-delay",
             "200ms",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+        ]),
+    );
     let _ = child.kill();
     let _ = child.wait();
-    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert!(v["url"].as_str().unwrap().starts_with("http://127.0.0.1:"));
     assert_eq!(v["renter_suri"], "//Alice");
     assert_eq!(v["nodes"][0]["state"], "rented");

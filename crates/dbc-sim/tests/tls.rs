@@ -3,8 +3,7 @@
 //! handshakes are counted, bad identities are clear config errors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use dbc_sim::{SimError, Simulator, TlsIdentity};
@@ -109,22 +108,15 @@ fn the_binary_serves_https_with_tls_cert_and_key() {
     let leaf = ca.leaf(&["localhost", "127.0.0.1"]);
     let cert = write(dir.path(), "cert.pem", &leaf.cert_pem);
     let key = write(dir.path(), "key.pem", &leaf.key_pem);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dbc-sim"))
-        .args(["--listen", "127.0.0.1:0", "--tls-cert"])
-        .arg(&cert)
-        .arg("--tls-key")
-        .arg(&key)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, line, ready) = dbc_testkit::process::spawn_ready(
+        Command::new(env!("CARGO_BIN_EXE_dbc-sim"))
+            .args(["--listen", "127.0.0.1:0", "--tls-cert"])
+            .arg(&cert)
+            .arg("--tls-key")
+            .arg(&key),
+    );
     let _ = child.kill();
     let _ = child.wait();
-    let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert!(
         ready["url"]
             .as_str()

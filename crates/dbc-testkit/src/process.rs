@@ -94,3 +94,21 @@ pub async fn stdin_closed() {
     .await
     .unwrap();
 }
+
+/// Spawns a server command (`dbc-sim`, `dbc sim serve`, `dbc monitor serve`) with stdout piped
+/// and stderr discarded, and reads its ready line: the child, the line, and the line as JSON.
+/// The caller kills the child.
+pub fn spawn_ready(cmd: &mut Command) -> (Child, String, serde_json::Value) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("reading the ready line of {cmd:?}: {e}"));
+    let ready = serde_json::from_str(&line)
+        .unwrap_or_else(|e| panic!("the ready line is not JSON ({e}): {line:?}"));
+    (child, line, ready)
+}

@@ -7,6 +7,7 @@ pub mod envelope;
 pub mod erased;
 pub mod error;
 pub mod ids;
+pub mod json_text;
 pub mod models;
 pub mod numstr;
 pub mod redact;

@@ -187,7 +187,9 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                 (None, None) => ctx.out.emit(&c.bare_metal().list().await?),
                 (None, Some(id)) => ctx.out.emit(&c.bare_metal().get(&id).await?),
                 (Some(n), None) => ctx.out.emit(&c.node(&n).bare_metal().info().await?),
-                (Some(n), Some(id)) => ctx.out.emit(&c.node(&n).bare_metal().get(&id).await?),
+                (Some(n), Some(id)) => ctx
+                    .out
+                    .emit(&c.node(&n).bare_metal().manager().get(&id).await?),
             }
         }
         BareMetalCmd::Add {
@@ -216,7 +218,9 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
             let c = ctx.client(ctx.creds.signature()?)?;
             match node {
                 None => ctx.out.emit(&c.bare_metal().add(body).await?),
-                Some(n) => ctx.out.emit(&c.node(&n).bare_metal().add(body).await?),
+                Some(n) => ctx
+                    .out
+                    .emit(&c.node(&n).bare_metal().manager().add(body).await?),
             }
         }
         BareMetalCmd::Delete { node, ids } => {
@@ -224,7 +228,9 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
             let c = ctx.client(ctx.creds.signature()?)?;
             match node {
                 None => ctx.out.emit(&c.bare_metal().delete(ids).await?),
-                Some(n) => ctx.out.emit(&c.node(&n).bare_metal().delete(ids).await?),
+                Some(n) => ctx
+                    .out
+                    .emit(&c.node(&n).bare_metal().manager().delete(ids).await?),
             }
         }
         BareMetalCmd::Modify {
@@ -260,7 +266,7 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                 None => ctx.out.emit(&c.bare_metal().modify(&id, body).await?),
                 Some(n) => ctx
                     .out
-                    .emit(&c.node(&n).bare_metal().modify(&id, body).await?),
+                    .emit(&c.node(&n).bare_metal().manager().modify(&id, body).await?),
             }
         }
         BareMetalCmd::Power { node, command } => {

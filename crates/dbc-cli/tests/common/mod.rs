@@ -311,24 +311,6 @@ impl Pty {
     }
 }
 
-/// Spawns a server command (`sim serve`, `monitor serve`) with stdout piped and stderr
-/// discarded, and reads its ready line: the child, the line, and the line as JSON.
-pub fn spawn_ready(cmd: &mut std::process::Command) -> (std::process::Child, String, Value) {
-    use std::io::BufRead;
-    let mut child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let ready = serde_json::from_str(&line)
-        .unwrap_or_else(|e| panic!("the ready line is not JSON ({e}): {line:?}"));
-    (child, line, ready)
-}
-
 /// `GET path` over plain HTTP/1.1 to `addr` (host:port): the status and the body.
 pub fn http_get(addr: &str, path: &str) -> (u16, String) {
     use std::io::{Read, Write};

@@ -22,25 +22,7 @@ pub(crate) enum Val<'a> {
 }
 
 /// Append `s` as a JSON string (escaping `"`, `\` and control characters).
-pub(crate) fn push_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
+pub(crate) use dbc_types::json_text::push_json_string as push_str;
 
 /// Append a float the way the node does. NaN and infinities write **nothing** (the node's writer
 /// refuses them after the key was written, which yields the invalid `"value":,` of §4).
