@@ -185,11 +185,8 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
             };
             match (node, id) {
                 (None, None) => ctx.out.emit(&c.bare_metal().list().await?),
-                (None, Some(id)) => ctx.out.emit(&c.bare_metal().get(&id).await?),
+                (node, Some(id)) => ctx.out.emit(&manager(&c, node).get(&id).await?),
                 (Some(n), None) => ctx.out.emit(&c.node(&n).bare_metal().info().await?),
-                (Some(n), Some(id)) => ctx
-                    .out
-                    .emit(&c.node(&n).bare_metal().manager().get(&id).await?),
             }
         }
         BareMetalCmd::Add {
@@ -216,22 +213,12 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
             let new = with(new, desc, NewBareMetal::desc);
             let body = AddBareMetal::new(vec![with(new, ipmi_port, NewBareMetal::ipmi_port)]);
             let c = ctx.client(ctx.creds.signature()?)?;
-            match node {
-                None => ctx.out.emit(&c.bare_metal().add(body).await?),
-                Some(n) => ctx
-                    .out
-                    .emit(&c.node(&n).bare_metal().manager().add(body).await?),
-            }
+            ctx.out.emit(&manager(&c, node).add(body).await?)
         }
         BareMetalCmd::Delete { node, ids } => {
             let node = ctx.opt_node(node.as_deref())?;
             let c = ctx.client(ctx.creds.signature()?)?;
-            match node {
-                None => ctx.out.emit(&c.bare_metal().delete(ids).await?),
-                Some(n) => ctx
-                    .out
-                    .emit(&c.node(&n).bare_metal().manager().delete(ids).await?),
-            }
+            ctx.out.emit(&manager(&c, node).delete(ids).await?)
         }
         BareMetalCmd::Modify {
             node,
@@ -262,12 +249,7 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
             let body = with(body, ipmi_password, ModifyBareMetal::ipmi_password);
             let body = with(body, ipmi_port, ModifyBareMetal::ipmi_port);
             let c = ctx.client(ctx.creds.signature()?)?;
-            match node {
-                None => ctx.out.emit(&c.bare_metal().modify(&id, body).await?),
-                Some(n) => ctx
-                    .out
-                    .emit(&c.node(&n).bare_metal().manager().modify(&id, body).await?),
-            }
+            ctx.out.emit(&manager(&c, node).modify(&id, body).await?)
         }
         BareMetalCmd::Power { node, command } => {
             let node = ctx.node(node.node.as_deref())?;
@@ -302,5 +284,14 @@ pub async fn run(ctx: &Ctx, cmd: BareMetalCmd) -> CliResult {
                     .await?,
             )
         }
+    }
+}
+
+/// Where the manager calls go: the node that receives the request (no `--node`), or the
+/// bare-metal manager named by `--node`.
+fn manager(c: &dbc_api::Client, node: Option<dbc_types::NodeId>) -> dbc_api::ClientBareMetal {
+    match node {
+        None => c.bare_metal(),
+        Some(n) => c.node(&n).bare_metal().manager(),
     }
 }
