@@ -23,11 +23,7 @@ const TARGET_MIB: f64 = 64.0;
 fn serve_sim(delay: Duration) {
     runtime(1).block_on(async {
         let sim = Simulator::builder()
-            .fault(Fault {
-                node: None,
-                route: Some("nodes.info".into()),
-                kind: FaultKind::Latency(delay),
-            })
+            .fault(Fault::on_route("nodes.info", FaultKind::Latency(delay)))
             .start()
             .await
             .expect("simulator");

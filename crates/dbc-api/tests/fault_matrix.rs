@@ -351,11 +351,7 @@ async fn start_sim(name: &str, case: Option<Case>) -> SimHandle {
         .create_delay(Duration::from_millis(50))
         .node_timeout(NODE_TIMEOUT);
     if let Some(kind) = case.and_then(Case::fault_kind) {
-        b = b.fault(Fault {
-            node: None,
-            route: Some(name.to_owned()),
-            kind,
-        });
+        b = b.fault(Fault::on_route(name, kind));
     }
     b.start().await.expect("simulator starts")
 }

@@ -14,11 +14,7 @@ async fn sim_with(route: &str, kind: FaultKind) -> SimHandle {
         .seed(11)
         .create_delay(Duration::from_millis(50))
         .node_timeout(NODE_TIMEOUT)
-        .fault(Fault {
-            node: None,
-            route: Some(route.into()),
-            kind,
-        })
+        .fault(Fault::on_route(route, kind))
         .start()
         .await
         .unwrap()
@@ -123,11 +119,10 @@ async fn a_broken_node_reply_is_a_response_parse_error_from_the_client_node() {
     .assert_http(500, -1, "response parse error");
     assert_eq!(task_count(&h, &node).await, 1);
     // images, disks and free_memory use the other text.
-    sim.set_faults(vec![Fault {
-        node: None,
-        route: Some("nodes.free_memory".into()),
-        kind: FaultKind::InvalidJson,
-    }]);
+    sim.set_faults(vec![Fault::on_route(
+        "nodes.free_memory",
+        FaultKind::InvalidJson,
+    )]);
     h.post(
         "/api/v1/mining_nodes/free_memory",
         &wallet_env("//Alice", &node, json!({})),
@@ -135,11 +130,7 @@ async fn a_broken_node_reply_is_a_response_parse_error_from_the_client_node() {
     .await
     .assert_http(500, -1, "http response parse error");
     // A reply the client node builds itself can be broken JSON with HTTP 200 (§2).
-    sim.set_faults(vec![Fault {
-        node: None,
-        route: Some("nodes.list".into()),
-        kind: FaultKind::InvalidJson,
-    }]);
+    sim.set_faults(vec![Fault::on_route("nodes.list", FaultKind::InvalidJson)]);
     let r = h
         .post(
             "/api/v1/mining_nodes",

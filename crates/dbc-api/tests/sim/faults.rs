@@ -7,11 +7,10 @@ async fn create_with_lost_reply_is_reconciled_not_duplicated() {
     let sim = sim().await;
     let node = sim.rented_node();
     let c = client(&sim, Credentials::signer(alice()));
-    sim.set_faults(vec![Fault {
-        node: None,
-        route: Some("tasks.create".into()),
-        kind: FaultKind::DropMidReply,
-    }]);
+    sim.set_faults(vec![Fault::on_route(
+        "tasks.create",
+        FaultKind::DropMidReply,
+    )]);
     let mut s = spec(5684, 5904);
     s.desc = Some("reconcile-me".into());
     let e = c.node(&node).tasks().create(s.clone()).await.unwrap_err();
@@ -55,11 +54,7 @@ async fn create_with_reply_lost_returns_the_reconciled_task_and_no_second_vm() {
     let sim = sim().await;
     let node = sim.rented_node();
     let c = client(&sim, Credentials::signer(alice()));
-    sim.set_faults(vec![Fault {
-        node: None,
-        route: Some("tasks.create".into()),
-        kind: FaultKind::ReplyLost,
-    }]);
+    sim.set_faults(vec![Fault::on_route("tasks.create", FaultKind::ReplyLost)]);
     let mut s = spec(5690, 5910);
     s.desc = Some("lost-reply".into());
     let created = c
@@ -81,11 +76,10 @@ async fn create_with_reply_lost_returns_the_reconciled_task_and_no_second_vm() {
         .unwrap();
     assert_eq!(c.node(&node).tasks().list().await.unwrap().len(), 1);
     // Never got the request: nothing to reconcile, the outcome stays unknown.
-    sim.set_faults(vec![Fault {
-        node: None,
-        route: Some("tasks.create".into()),
-        kind: FaultKind::NeverAnswer,
-    }]);
+    sim.set_faults(vec![Fault::on_route(
+        "tasks.create",
+        FaultKind::NeverAnswer,
+    )]);
     let e = c
         .node(&node)
         .tasks()
@@ -112,13 +106,7 @@ async fn error_mapping_from_injected_faults() {
     let sim = sim().await;
     let node = sim.rented_node();
     let c = client(&sim, Credentials::signer(alice()));
-    let set = |kind: FaultKind| {
-        sim.set_faults(vec![Fault {
-            node: None,
-            route: Some("tasks.list".into()),
-            kind,
-        }])
-    };
+    let set = |kind: FaultKind| sim.set_faults(vec![Fault::on_route("tasks.list", kind)]);
     set(FaultKind::NeverAnswer);
     let e = c.node(&node).tasks().list().await.unwrap_err();
     assert_eq!(kind(&e), ErrorKind::OperationTimeout);

@@ -162,6 +162,17 @@ pub struct Fault {
     pub kind: FaultKind,
 }
 
+impl Fault {
+    /// `kind` on every call of the registry endpoint `route` (e.g. `"tasks.create"`), on any node.
+    pub fn on_route(route: impl Into<String>, kind: FaultKind) -> Fault {
+        Fault {
+            node: None,
+            route: Some(route.into()),
+            kind,
+        }
+    }
+}
+
 /// The node a [`FaultSpec`] names: a node id, or a position in the world's node list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeSel {

@@ -469,11 +469,8 @@ async fn every_example_reply_is_reproduced() {
         )
         .await;
     check("error.task_not_exist.json", 200, Text::Exact, &r, s);
-    c.sim.add_fault(Fault {
-        node: None,
-        route: Some("tasks.create".into()),
-        kind: FaultKind::NeverAnswer,
-    });
+    c.sim
+        .add_fault(Fault::on_route("tasks.create", FaultKind::NeverAnswer));
     let r = c
         .post(
             "/api/v1/tasks/start",
